@@ -1,0 +1,252 @@
+import type { TSESTree } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES as T } from '@typescript-eslint/utils';
+import { calleeName, isLoop, pathOf, rootOf, staticPropertyName, unwrap, walkSameFunction, type LoopNode, type Node } from './ast.js';
+import type { FileContext } from './context.js';
+import { describeBlockingSleep } from './blocking.js';
+import { describeSleep, type SleepCall } from './sleep.js';
+import { classifyAtom, conditionAtoms, readsWrittenPath, type Atom } from './state.js';
+
+/** A loop that waits for in-process state by checking it, sleeping a fixed time, and checking again. */
+export interface LoopWait {
+  loop: LoopNode;
+  /** The atoms of the exit condition(s) that read in-process state the loop does not change itself. */
+  polled: Atom[];
+  /** Source text naming what is polled (the smallest part of the condition holding every polled atom). */
+  conditionText: string;
+  /** The sleep between checks (the first one, when there are several). */
+  sleep: SleepCall;
+}
+
+/** Methods that change the object they are called on. */
+const MUTATORS = new Set([
+  'push', 'pop', 'shift', 'unshift', 'splice', 'sort', 'reverse', 'fill', 'copyWithin',
+  'add', 'delete', 'clear', 'set', 'dequeue', 'enqueue', 'drain', 'remove', 'removeAll', 'reset',
+]);
+const LOGGERS = /^(console|logger|log|logging|debug|this\.log|this\.logger|this\.debug)$/;
+const BACKOFF_NAME = /attempt|retr(y|ies)|backoff|jitter|tries/i;
+const PRIMITIVE_PROPS = /\.(length|size|byteLength)$/;
+
+interface LoopFacts {
+  sleeps: SleepCall[];
+  otherAwaits: number;
+  written: Set<string>;
+  /** Calls in the body that are neither sleeps nor logging: the loop does work of its own. */
+  workCalls: number;
+}
+
+function isConstantTrue(node: Node | null): boolean {
+  if (node === null) return true;
+  const n = unwrap(node);
+  if (n.type === T.Literal) return !!n.value;
+  if (n.type === T.UnaryExpression && n.operator === '!') {
+    const inner = unwrap(n.argument);
+    return inner.type === T.Literal && !inner.value;
+  }
+  return false;
+}
+
+function exitsLoop(statement: TSESTree.Statement, loop: LoopNode): boolean {
+  const last = statement.type === T.BlockStatement ? statement.body[statement.body.length - 1] : statement;
+  if (!last) return false;
+  if (last.type === T.ReturnStatement || last.type === T.ThrowStatement) return true;
+  if (last.type === T.BreakStatement) {
+    if (!last.label) return true;
+    return loop.parent?.type === T.LabeledStatement && loop.parent.label.name === last.label.name;
+  }
+  return false;
+}
+
+/** The exit conditions: the loop's test, and `if (cond) break|return|throw` at the top of its body. */
+function exitConditions(loop: LoopNode): { conditions: Node[]; exitIfs: Set<Node> } {
+  const conditions: Node[] = [];
+  const exitIfs = new Set<Node>();
+  const test = loop.test ?? null;
+  if (!isConstantTrue(test)) conditions.push(test!);
+  if (loop.body.type === T.BlockStatement) {
+    for (const statement of loop.body.body) {
+      if (statement.type === T.IfStatement && exitsLoop(statement.consequent, loop)) {
+        conditions.push(statement.test);
+        exitIfs.add(statement);
+      }
+    }
+  }
+  return { conditions, exitIfs };
+}
+
+function isLoggingCall(call: TSESTree.CallExpression): boolean {
+  const callee = unwrap(call.callee);
+  const objectPath = callee.type === T.MemberExpression ? pathOf(callee.object) : null;
+  if (objectPath !== null && LOGGERS.test(objectPath)) return true;
+  return callee.type === T.Identifier && /^(debug|log|trace)$/.test(callee.name);
+}
+
+function collectFacts(loop: LoopNode, exitIfs: Set<Node>, ctx: FileContext): LoopFacts {
+  const facts: LoopFacts = { sleeps: [], otherAwaits: 0, written: new Set(), workCalls: 0 };
+  const keys = ctx.sourceCode.visitorKeys;
+  const write = (target: Node) => {
+    const path = pathOf(target);
+    if (path !== null) facts.written.add(path);
+    else {
+      const root = rootOf(target);
+      if (root) facts.written.add(root.type === T.ThisExpression ? 'this' : root.name);
+    }
+  };
+  const writePattern = (pattern: Node) => {
+    walkSameFunction(pattern, keys, (n) => {
+      if (n.type === T.Identifier || n.type === T.MemberExpression) {
+        write(n);
+        return false;
+      }
+      return undefined;
+    });
+  };
+  const roots: Node[] = [loop.body];
+  if (loop.type !== T.DoWhileStatement && loop.type === T.ForStatement && loop.update) roots.push(loop.update);
+  if (loop.test) roots.push(loop.test);
+
+  const sleepNodes = new Set<Node>();
+  for (const root of roots) {
+    walkSameFunction(root, keys, (n) => {
+      switch (n.type) {
+        case T.AwaitExpression: {
+          const sleep = insideNestedLoop(n, loop) ? null : describeSleep(n.argument, ctx);
+          if (sleep) {
+            facts.sleeps.push(sleep);
+            sleepNodes.add(unwrap(n.argument));
+            return false;
+          }
+          facts.otherAwaits++;
+          return undefined;
+        }
+        case T.YieldExpression:
+          facts.otherAwaits++;
+          return undefined;
+        case T.ForOfStatement:
+          if (n.await) facts.otherAwaits++;
+          return undefined;
+        case T.AssignmentExpression:
+          writePattern(n.left);
+          return undefined;
+        case T.UpdateExpression:
+          write(n.argument);
+          return undefined;
+        case T.UnaryExpression:
+          if (n.operator === 'delete') write(n.argument);
+          return undefined;
+        case T.VariableDeclarator:
+          writePattern(n.id);
+          return undefined;
+        case T.ForInStatement:
+          writePattern(n.left);
+          return undefined;
+        case T.CallExpression: {
+          if (sleepNodes.has(n)) return false;
+          if (isLoggingCall(n)) return false;
+          const callee = unwrap(n.callee);
+          if (callee.type === T.MemberExpression) {
+            const method = staticPropertyName(callee);
+            if (method !== null && MUTATORS.has(method)) write(callee.object);
+          }
+          for (const arg of n.arguments) {
+            const path = pathOf(arg);
+            if (path !== null && path !== 'this' && !PRIMITIVE_PROPS.test(path)) facts.written.add(path);
+          }
+          if (!insideExitTest(n, exitIfs, loop)) {
+            const blocking = insideNestedLoop(n, loop) ? null : describeBlockingSleep(n, ctx);
+            if (blocking) {
+              facts.sleeps.push(blocking);
+              return false;
+            }
+            facts.workCalls++;
+          }
+          return undefined;
+        }
+        case T.NewExpression:
+          if (!insideExitTest(n, exitIfs, loop)) facts.workCalls++;
+          return undefined;
+        default:
+          return undefined;
+      }
+    });
+  }
+  return facts;
+}
+
+function insideNestedLoop(node: Node, loop: LoopNode): boolean {
+  for (let p = node.parent; p && p !== loop; p = p.parent) if (isLoop(p)) return true;
+  return false;
+}
+
+function insideExitTest(node: Node, exitIfs: Set<Node>, loop: LoopNode): boolean {
+  for (let p: Node | undefined = node; p && p !== loop; p = p.parent) {
+    if (p.parent === loop && (loop.test === p || (loop.type === T.ForStatement && loop.update === p))) return true;
+    if (p.parent && exitIfs.has(p.parent) && (p.parent as TSESTree.IfStatement).test === p) return true;
+  }
+  return false;
+}
+
+/** A delay computed per attempt (back-off, jitter) or from what the loop changes: a retry, not a poll. */
+function isComputedDelay(sleep: SleepCall, written: ReadonlySet<string>, ctx: FileContext): boolean {
+  for (const node of sleep.delay.nodes) {
+    let computed = false;
+    walkSameFunction(node, ctx.sourceCode.visitorKeys, (n) => {
+      if (n.type === T.CallExpression && !/^(Number|parseInt|parseFloat)$/.test(calleeName(n.callee) ?? '')) computed = true;
+      if (n.type === T.BinaryExpression && n.operator === '**') computed = true;
+      if (n.type === T.Identifier || n.type === T.MemberExpression) {
+        const path = pathOf(n);
+        if (path !== null && ([...written].some((w) => path === w || path.startsWith(`${w}.`)) || BACKOFF_NAME.test(path))) computed = true;
+        if (n.type === T.MemberExpression) return false;
+      }
+      return !computed;
+    });
+    if (computed) return true;
+  }
+  return false;
+}
+
+/** The smallest part of `condition` holding every node of `parts`. */
+function smallestCover(condition: Node, parts: Node[]): Node {
+  let current = unwrap(condition);
+  for (;;) {
+    const n: Node = current.type === T.UnaryExpression && current.operator === '!' && unwrap(current.argument).type === T.LogicalExpression
+      ? unwrap(current.argument)
+      : current;
+    if (n.type !== T.LogicalExpression) return current;
+    const inLeft = parts.every((p) => n.left.range[0] <= p.range[0] && p.range[1] <= n.left.range[1]);
+    const inRight = parts.every((p) => n.right.range[0] <= p.range[0] && p.range[1] <= n.right.range[1]);
+    if (inLeft) current = unwrap(n.left);
+    else if (inRight) current = unwrap(n.right);
+    else return current === n ? n : current;
+  }
+}
+
+/**
+ * Describes `loop` as sleep-polling of in-process state, or returns null when it is anything else
+ * (a retry, remote polling, a worker loop, pacing, a countdown, a drain that awaits the work…).
+ */
+export function describeLoopWait(loop: LoopNode, ctx: FileContext): LoopWait | null {
+  const { conditions, exitIfs } = exitConditions(loop);
+  if (conditions.length === 0) return null;
+  const facts = collectFacts(loop, exitIfs, ctx);
+  const sleep = facts.sleeps[0];
+  if (!sleep) return null;
+  if (facts.otherAwaits > 0) return null;
+
+  const polledByCondition: { condition: Node; atoms: Atom[] }[] = [];
+  for (const condition of conditions) {
+    const atoms = conditionAtoms(condition)
+      .map((atom) => classifyAtom(atom, loop, ctx))
+      .filter((atom) => atom.kind === 'state' && !readsWrittenPath(atom, facts.written));
+    if (atoms.length > 0) polledByCondition.push({ condition, atoms });
+  }
+  if (polledByCondition.length === 0) return null;
+  if (facts.sleeps.some((s) => isComputedDelay(s, facts.written, ctx))) return null;
+
+  const polled = polledByCondition.flatMap((c) => c.atoms);
+  if (!ctx.options.reportWorkLoops && polled.every((a) => a.flag) && facts.workCalls > 0) return null;
+
+  const conditionText = polledByCondition
+    .map(({ condition, atoms }) => ctx.text(smallestCover(condition, atoms.map((a) => a.node))))
+    .join(' || ');
+  return { loop, polled, conditionText, sleep };
+}

@@ -1,0 +1,138 @@
+import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES as T, ASTUtils } from '@typescript-eslint/utils';
+import { calleeName, isFunction, pathOf, unwrap, type FunctionNode, type Node } from './ast.js';
+
+type Scope = TSESLint.Scope.Scope;
+type Variable = TSESLint.Scope.Variable;
+
+/** What a name stands for, as far as one file can tell. */
+export type Binding =
+  /** `import x from 'm'`, `import * as x`, `const x = require('m')`: the module's export object (or function). */
+  | { kind: 'module'; module: string }
+  /** `import { a as x } from 'm'`, `const { a: x } = require('m')`, `require('m').a`. */
+  | { kind: 'export'; module: string; name: string }
+  /** `util.promisify(setTimeout)` and friends. */
+  | { kind: 'promisified'; timer: string }
+  /** A function defined in this file (declaration, arrow or function expression). */
+  | { kind: 'function'; node: FunctionNode }
+  /** Declared in this file with another value, or a parameter. */
+  | { kind: 'local'; variable: Variable }
+  /** Not declared anywhere in the file: a global of the environment. */
+  | { kind: 'global'; name: string };
+
+export function findVariable(scope: Scope, name: string): Variable | null {
+  return ASTUtils.findVariable(scope, name) ?? null;
+}
+
+function requiredModule(node: Node | null | undefined): string | null {
+  if (!node) return null;
+  const n = unwrap(node);
+  if (
+    n.type === T.CallExpression &&
+    n.callee.type === T.Identifier &&
+    n.callee.name === 'require' &&
+    n.arguments.length === 1
+  ) {
+    const arg = n.arguments[0]!;
+    if (arg.type === T.Literal && typeof arg.value === 'string') return arg.value;
+    if (arg.type === T.TemplateLiteral && arg.expressions.length === 0) return arg.quasis[0]?.value.cooked ?? null;
+  }
+  if (n.type === T.AwaitExpression) {
+    // `await import('m')`
+    const inner = unwrap(n.argument);
+    if (inner.type === T.ImportExpression && inner.source.type === T.Literal && typeof inner.source.value === 'string') {
+      return inner.source.value;
+    }
+  }
+  return null;
+}
+
+const TIMER_NAMES = new Set(['setTimeout', 'setImmediate']);
+
+function bindingOfInit(init: Node, scope: Scope, depth: number): Binding | null {
+  const n = unwrap(init);
+  const module = requiredModule(n);
+  if (module !== null) return { kind: 'module', module };
+  if (n.type === T.MemberExpression) {
+    const objModule = requiredModule(n.object);
+    const prop = n.property.type === T.Identifier && !n.computed ? n.property.name : null;
+    if (objModule !== null && prop) return { kind: 'export', module: objModule, name: prop };
+  }
+  if (isFunction(n)) return { kind: 'function', node: n };
+  if (n.type === T.CallExpression && calleeName(n.callee) === 'promisify' && n.arguments.length === 1) {
+    const arg = unwrap(n.arguments[0]!);
+    const path = pathOf(arg);
+    const timer = path?.replace(/^(globalThis|global|window|self)\./, '');
+    if (timer && TIMER_NAMES.has(timer)) return { kind: 'promisified', timer };
+  }
+  if (n.type === T.Identifier && depth < 4) {
+    // `const sleep = delay;` follows the alias.
+    return resolveName(n, scope, depth + 1);
+  }
+  return null;
+}
+
+function bindingOfVariable(variable: Variable, scope: Scope, depth: number): Binding {
+  const def = variable.defs[0];
+  if (!def) return { kind: 'global', name: variable.name };
+  const node = def.node as Node;
+  switch (def.type) {
+    case 'ImportBinding': {
+      if (node.type === T.ImportSpecifier) {
+        const decl = node.parent as TSESTree.ImportDeclaration;
+        const imported = node.imported.type === T.Identifier ? node.imported.name : String(node.imported.value);
+        return imported === 'default'
+          ? { kind: 'module', module: decl.source.value }
+          : { kind: 'export', module: decl.source.value, name: imported };
+      }
+      if (node.type === T.ImportDefaultSpecifier || node.type === T.ImportNamespaceSpecifier) {
+        return { kind: 'module', module: (node.parent as TSESTree.ImportDeclaration).source.value };
+      }
+      if (node.type === T.TSImportEqualsDeclaration && node.moduleReference.type === T.TSExternalModuleReference) {
+        const expr = node.moduleReference.expression;
+        if (expr.type === T.Literal && typeof expr.value === 'string') return { kind: 'module', module: expr.value };
+      }
+      return { kind: 'local', variable };
+    }
+    case 'FunctionName':
+      return isFunction(node) ? { kind: 'function', node } : { kind: 'local', variable };
+    case 'Variable': {
+      if (node.type !== T.VariableDeclarator) return { kind: 'local', variable };
+      const id = def.name as Node;
+      if (node.id === id) {
+        if (node.init && (node.parent as TSESTree.VariableDeclaration).kind === 'const' || node.init && variable.references.every((r) => !r.isWrite() || r.init)) {
+          return bindingOfInit(node.init!, scope, depth) ?? { kind: 'local', variable };
+        }
+        return { kind: 'local', variable };
+      }
+      // Destructuring: `const { setTimeout: sleep } = require('timers/promises')`.
+      const property = id.parent?.type === T.AssignmentPattern ? id.parent.parent : id.parent;
+      if (property?.type === T.Property && property.parent?.type === T.ObjectPattern && property.parent === node.id && node.init) {
+        const key = property.key.type === T.Identifier && !property.computed ? property.key.name : property.key.type === T.Literal ? String(property.key.value) : null;
+        const init = unwrap(node.init);
+        const module = requiredModule(init);
+        if (key && module !== null) return { kind: 'export', module, name: key };
+        if (key && init.type === T.Identifier && depth < 4) {
+          const base = resolveName(init, scope, depth + 1);
+          if (base.kind === 'module') return { kind: 'export', module: base.module, name: key };
+        }
+      }
+      return { kind: 'local', variable };
+    }
+    default:
+      return { kind: 'local', variable };
+  }
+}
+
+/** Resolves an identifier (at its own position) to what it stands for. */
+export function resolveName(identifier: TSESTree.Identifier, scope: Scope, depth = 0): Binding {
+  const variable = findVariable(scope, identifier.name);
+  if (!variable || variable.defs.length === 0) return { kind: 'global', name: identifier.name };
+  return bindingOfVariable(variable, variable.scope, depth);
+}
+
+/** True when `name` at this scope is the environment's global, not shadowed by a declaration. */
+export function isGlobalName(scope: Scope, name: string): boolean {
+  const variable = findVariable(scope, name);
+  return !variable || variable.defs.length === 0;
+}
