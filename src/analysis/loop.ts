@@ -147,11 +147,12 @@ function collectFacts(loop: LoopNode, exitIfs: Set<Node>, ctx: FileContext): Loo
             const method = staticPropertyName(callee);
             if (method !== null && MUTATORS.has(method)) write(callee.object);
           }
-          for (const arg of n.arguments) {
-            const path = pathOf(arg);
-            if (path !== null && path !== 'this' && !PRIMITIVE_PROPS.test(path)) facts.written.add(path);
-          }
-          if (!insideExitTest(n, exitIfs, loop)) {
+          if (!insideExitCheck(n, exitIfs, loop)) {
+            // An object handed to a call may be changed by it.
+            for (const arg of n.arguments) {
+              const path = pathOf(arg);
+              if (path !== null && path !== 'this' && !PRIMITIVE_PROPS.test(path)) facts.written.add(path);
+            }
             const blocking = insideNestedLoop(n, loop) ? null : describeBlockingSleep(n, ctx);
             if (blocking) {
               facts.sleeps.push(blocking);
@@ -162,7 +163,7 @@ function collectFacts(loop: LoopNode, exitIfs: Set<Node>, ctx: FileContext): Loo
           return undefined;
         }
         case T.NewExpression:
-          if (!insideExitTest(n, exitIfs, loop)) facts.workCalls++;
+          if (!insideExitCheck(n, exitIfs, loop)) facts.workCalls++;
           return undefined;
         default:
           return undefined;
@@ -177,10 +178,11 @@ function insideNestedLoop(node: Node, loop: LoopNode): boolean {
   return false;
 }
 
-function insideExitTest(node: Node, exitIfs: Set<Node>, loop: LoopNode): boolean {
+/** Inside the loop's own test or update, or an `if (cond) break|return|throw` exit: checks, not work. */
+function insideExitCheck(node: Node, exitIfs: Set<Node>, loop: LoopNode): boolean {
   for (let p: Node | undefined = node; p && p !== loop; p = p.parent) {
     if (p.parent === loop && (loop.test === p || (loop.type === T.ForStatement && loop.update === p))) return true;
-    if (p.parent && exitIfs.has(p.parent) && (p.parent as TSESTree.IfStatement).test === p) return true;
+    if (exitIfs.has(p)) return true;
   }
   return false;
 }
