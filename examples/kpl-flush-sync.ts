@@ -1,0 +1,27 @@
+// The Kinesis Producer Library's Java flushSync(), ported line for line to TypeScript:
+//
+//   while (getOutstandingRecordsCount() > 0) { flush(); Thread.sleep(500); }
+//
+// Every call costs at least 500 ms whenever anything is outstanding, however fast PutRecords is.
+import { KinesisProducer } from 'eslint-plugin-sleepless/producer';
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export class EventSink {
+  private readonly producer = new KinesisProducer({ streamName: 'events', clientConfig: { region: 'eu-west-1' } });
+
+  async write(events: { id: string; body: string }[]): Promise<void> {
+    for (const event of events) {
+      void this.producer.put({ partitionKey: event.id, data: event.body });
+    }
+    await this.flushSync();
+  }
+
+  /** Waits until every record is delivered, as KPL's flushSync() does. */
+  async flushSync(): Promise<void> {
+    while (this.producer.getOutstandingRecordsCount() > 0) {
+      void this.producer.flush();
+      await sleep(500);
+    }
+  }
+}
