@@ -1,0 +1,27 @@
+export { KinesisProducer } from './producer.js';
+export { DEFAULTS, type KinesisProducerOptions, type AggregationOptions, type RetryOptions } from './config.js';
+export {
+  ProducerError,
+  ConfigError,
+  ValidationError,
+  ClosedError,
+  ExpiredError,
+  ThrottledError,
+  FlushTimeoutError,
+  StreamNotFoundError,
+  RecordFailedError,
+  RequestFailedError,
+  BufferFullError,
+  type ProducerErrorCode,
+} from './errors.js';
+export { encodeAggregatedRecord, AGGREGATION_MAGIC, AGGREGATED_PARTITION_KEY } from './aggregation.js';
+export { partitionKeyHash, effectiveHashKey } from './record.js';
+export type {
+  Attempt,
+  ProducerRecord,
+  PutResult,
+  FlushOptions,
+  FlushReport,
+  ProducerMetrics,
+  LatencyPercentiles,
+} from './types.js';

@@ -1,0 +1,120 @@
+import { ListShardsCommand, type KinesisClient, type ListShardsCommandOutput } from '@aws-sdk/client-kinesis';
+
+export interface ShardRange {
+  shardId: string;
+  startingHashKey: bigint;
+  endingHashKey: bigint;
+}
+
+export interface ShardMapOptions {
+  minDelay: number;
+  maxDelay: number;
+  requestTimeout: number;
+}
+
+/**
+ * Open shards of one stream and their hash-key ranges, from ListShards.
+ * Closed shards (those with an EndingSequenceNumber) are dropped here, since kinesalite ignores ShardFilter.
+ * The map never sets a timer: it reports when its next refresh is due (`dueAt`) and the producer's single timer
+ * calls `refreshIfDue`. Refreshes back off from minDelay, ×1.5 per failure, to maxDelay (KPL: 1 s → 30 s).
+ */
+export class ShardMap {
+  private shards: ShardRange[] = [];
+  private loading = false;
+  private delay: number;
+  private lastStartedAt = Number.NEGATIVE_INFINITY;
+  /** When the next refresh should start; undefined when none is wanted. */
+  dueAt: number | undefined;
+  /** Bumped on every successful refresh and on invalidation. */
+  version = 0;
+  refreshes = 0;
+  lastError: string | undefined;
+
+  constructor(
+    private readonly streamName: string,
+    private readonly client: KinesisClient,
+    private readonly options: ShardMapOptions,
+    private readonly onChange: () => void,
+    now: number,
+  ) {
+    this.delay = options.minDelay;
+    this.dueAt = now;
+  }
+
+  get ready(): boolean {
+    return this.shards.length > 0;
+  }
+
+  get openShards(): readonly ShardRange[] {
+    return this.shards;
+  }
+
+  /** The open shard whose range holds `hashKey`, or undefined when the map is not known. */
+  predict(hashKey: bigint): string | undefined {
+    let low = 0;
+    let high = this.shards.length - 1;
+    while (low <= high) {
+      const middle = (low + high) >> 1;
+      const shard = this.shards[middle]!;
+      if (hashKey < shard.startingHashKey) high = middle - 1;
+      else if (hashKey > shard.endingHashKey) low = middle + 1;
+      else return shard.shardId;
+    }
+    return undefined;
+  }
+
+  /** A record landed on a shard the map did not predict: forget the map and refresh it (rate-limited). */
+  invalidate(now: number): void {
+    if (!this.ready && this.dueAt !== undefined) return;
+    this.shards = [];
+    this.version++;
+    if (!this.loading) this.dueAt = Math.max(now, this.lastStartedAt + this.delay);
+    this.onChange();
+  }
+
+  refreshIfDue(now: number): void {
+    if (this.loading || this.dueAt === undefined || this.dueAt > now) return;
+    this.loading = true;
+    this.dueAt = undefined;
+    this.lastStartedAt = now;
+    this.load().then(
+      (shards) => {
+        this.loading = false;
+        this.shards = shards;
+        this.version++;
+        this.refreshes++;
+        this.delay = this.options.minDelay;
+        this.lastError = undefined;
+        this.onChange();
+      },
+      (error: unknown) => {
+        this.loading = false;
+        this.lastError = error instanceof Error ? error.name : 'Error';
+        this.dueAt = Date.now() + this.delay;
+        this.delay = Math.min(this.options.maxDelay, Math.max(1, this.delay) * 1.5);
+        this.onChange();
+      },
+    );
+  }
+
+  private async load(): Promise<ShardRange[]> {
+    const shards: ShardRange[] = [];
+    let nextToken: string | undefined;
+    do {
+      const output: ListShardsCommandOutput = await this.client.send(
+        new ListShardsCommand(nextToken ? { NextToken: nextToken } : { StreamName: this.streamName, ShardFilter: { Type: 'AT_LATEST' } }),
+        { abortSignal: AbortSignal.timeout(this.options.requestTimeout) },
+      );
+      for (const shard of output.Shards ?? []) {
+        if (shard.SequenceNumberRange?.EndingSequenceNumber !== undefined) continue;
+        const range = shard.HashKeyRange;
+        if (!shard.ShardId || !range?.StartingHashKey || !range.EndingHashKey) continue;
+        shards.push({ shardId: shard.ShardId, startingHashKey: BigInt(range.StartingHashKey), endingHashKey: BigInt(range.EndingHashKey) });
+      }
+      nextToken = output.NextToken;
+    } while (nextToken);
+    shards.sort((a, b) => (a.startingHashKey < b.startingHashKey ? -1 : a.startingHashKey > b.startingHashKey ? 1 : 0));
+    if (shards.length === 0) throw new Error('ListShards returned no open shard');
+    return shards;
+  }
+}
