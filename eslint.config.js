@@ -4,7 +4,7 @@ import tseslint from 'typescript-eslint';
 import eslintPlugin from 'eslint-plugin-eslint-plugin';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'coverage/', 'test/fixtures/', 'examples/', 'bench/results/'] },
+  { ignores: ['dist/', 'node_modules/', '.eslint9/', 'coverage/', 'test/fixtures/', 'examples/', 'bench/results/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

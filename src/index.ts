@@ -1,5 +1,7 @@
 import type { TSESLint } from '@typescript-eslint/utils';
 import { createRequire } from 'node:module';
+import noBlockingSleep from './rules/no-blocking-sleep.js';
+import noBusyWait from './rules/no-busy-wait.js';
 import noSleepPolling from './rules/no-sleep-polling.js';
 
 const require = createRequire(import.meta.url);
@@ -8,6 +10,8 @@ const { name, version } = require('../package.json') as { name: string; version:
 
 /** Every rule of the plugin; the one list that configs and docs are derived from. */
 export const rules = {
+  'no-blocking-sleep': noBlockingSleep,
+  'no-busy-wait': noBusyWait,
   'no-sleep-polling': noSleepPolling,
 };
 

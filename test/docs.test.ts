@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Linter } from 'eslint';
+import { Linter, type ESLint } from 'eslint';
 import tsParser from '@typescript-eslint/parser';
 import { describe, expect, it } from 'vitest';
 import plugin, { rules } from '../src/index.js';
@@ -34,7 +34,7 @@ function lint(ruleName: string, block: Block) {
   const ruleId = `sleepless/${ruleName}`;
   return linter.verify(block.code, [{
     files: ['**/*.ts', '**/*.js'],
-    plugins: { sleepless: plugin },
+    plugins: { sleepless: plugin as unknown as ESLint.Plugin },
     languageOptions: { parser: tsParser, parserOptions: { ecmaFeatures: { jsx: true } } },
     rules: { [ruleId]: block.options ? ['error', block.options] : 'error' },
   }], { filename: block.lang === 'ts' ? 'example.ts' : 'example.js' });
@@ -57,7 +57,7 @@ describe('rule docs', () => {
           expect(markdown).toContain(`\n${heading}\n`);
         }
         const rule = rules[ruleName as keyof typeof rules];
-        const schema = (rule.meta.schema as { properties?: Record<string, unknown> }[])[0];
+        const schema = (rule.meta.schema as unknown as { properties?: Record<string, unknown> }[])[0];
         for (const option of Object.keys(schema?.properties ?? {})) expect(markdown).toContain(`### \`${option}\``);
       });
       const blocks = exampleBlocks(markdown);

@@ -8,6 +8,15 @@ export interface AnalysisOptions {
   sleepFunctions?: readonly SleepFunctionOption[];
   /** Report flag loops whose body does other work too (`while (!this.stopped) { tick(); await sleep() }`). */
   reportWorkLoops?: boolean;
+  /** User-declared polling helpers (`waitFor(() => cond)`), in the same shape as `sleepFunctions`. */
+  pollingFunctions?: readonly SleepFunctionOption[];
+}
+
+/** Names, member paths and module exports declared by a `sleepFunctions`-shaped option. */
+export interface DeclaredFunctions {
+  readonly names: ReadonlySet<string>;
+  readonly paths: ReadonlySet<string>;
+  readonly modules: ReadonlyMap<string, ReadonlySet<string>>;
 }
 
 /**
@@ -24,6 +33,13 @@ export interface FileContext {
   /** Functions already classified as sleep helpers (the body expression) or not (null). */
   readonly helperBodies: WeakMap<FunctionNode, Node | null>;
   readonly memo: WeakMap<Node, unknown>;
+  /** Helpers declared by the `pollingFunctions` option. */
+  readonly polling: DeclaredFunctions;
+  /**
+   * A per-file memo of its own for one analysis (`cache('blocking')`), so that analyses keyed by the
+   * same node (a call is both a possible sleep and a possible timer) never read each other's entries.
+   */
+  cache<V>(name: string): WeakMap<Node, V>;
   getScope(node: Node): TSESLint.Scope.Scope;
   text(node: Node): string;
 }
@@ -43,10 +59,45 @@ export function getFileContext(
   const cached = perFile.get(key);
   if (cached) return cached;
 
+  const { names, paths, modules } = declaredFunctions(options.sleepFunctions ?? []);
+  const caches = new Map<string, WeakMap<Node, unknown>>();
+  const context: FileContext = {
+    sourceCode,
+    options: {
+      sleepFunctions: options.sleepFunctions ?? [],
+      reportWorkLoops: options.reportWorkLoops ?? false,
+      pollingFunctions: options.pollingFunctions ?? [],
+    },
+    names,
+    paths,
+    modules,
+    helperBodies: new WeakMap(),
+    memo: new WeakMap(),
+    polling: declaredFunctions(options.pollingFunctions ?? []),
+    cache<V>(name: string): WeakMap<Node, V> {
+      let cache = caches.get(name);
+      if (!cache) {
+        cache = new WeakMap();
+        caches.set(name, cache);
+      }
+      return cache as WeakMap<Node, V>;
+    },
+    getScope: (node) => sourceCode.getScope(node),
+    text: (node) => sourceCode.getText(node),
+  };
+  perFile.set(key, context);
+  return context;
+}
+
+function declaredFunctions(entries: readonly SleepFunctionOption[]): {
+  names: Set<string>;
+  paths: Set<string>;
+  modules: Map<string, Set<string>>;
+} {
   const names = new Set<string>();
   const paths = new Set<string>();
   const modules = new Map<string, Set<string>>();
-  for (const entry of options.sleepFunctions ?? []) {
+  for (const entry of entries) {
     if (typeof entry === 'string') {
       (entry.includes('.') ? paths : names).add(entry);
     } else {
@@ -55,17 +106,5 @@ export function getFileContext(
       modules.set(entry.from, set);
     }
   }
-  const context: FileContext = {
-    sourceCode,
-    options: { sleepFunctions: options.sleepFunctions ?? [], reportWorkLoops: options.reportWorkLoops ?? false },
-    names,
-    paths,
-    modules,
-    helperBodies: new WeakMap(),
-    memo: new WeakMap(),
-    getScope: (node) => sourceCode.getScope(node),
-    text: (node) => sourceCode.getText(node),
-  };
-  perFile.set(key, context);
-  return context;
+  return { names, paths, modules };
 }

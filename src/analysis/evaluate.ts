@@ -1,6 +1,6 @@
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES as T } from '@typescript-eslint/utils';
-import { unwrap, type Node } from './ast.js';
+import { unwrap, type FunctionNode, type Node } from './ast.js';
 import { findVariable } from './scope.js';
 
 /**
@@ -21,6 +21,19 @@ export interface Delay {
   text: string | null;
   /** The caller's expressions the delay is computed from (empty when the helper hard-codes it). */
   nodes: Node[];
+}
+
+/** The environment in which a helper's body runs for one call: each simple parameter bound to its argument. */
+export function bindParameters(fn: FunctionNode, args: readonly Node[], parent: Environment = EMPTY_ENV): Environment {
+  const params = new Map<string, { arg: Node | undefined; fallback: Node | undefined }>();
+  fn.params.forEach((param, index) => {
+    const p = param.type === T.TSParameterProperty ? param.parameter : param;
+    if (p.type === T.Identifier) params.set(p.name, { arg: args[index], fallback: undefined });
+    else if (p.type === T.AssignmentPattern && p.left.type === T.Identifier) {
+      params.set(p.left.name, { arg: args[index], fallback: p.right });
+    }
+  });
+  return { params, parent };
 }
 
 type GetScope = (node: Node) => TSESLint.Scope.Scope;

@@ -6,3 +6,8 @@ export * from './loop.js';
 export * from './sleep.js';
 export * from './state.js';
 export * from './blocking.js';
+export * from './busy.js';
+export * from './timer.js';
+export * from './replacement.js';
+export * from './types.js';
+export * from './typed-sleep.js';

@@ -1,9 +1,11 @@
 import type { TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES as T } from '@typescript-eslint/utils';
-import { calleeName, isLoop, pathOf, rootOf, staticPropertyName, unwrap, walkSameFunction, type LoopNode, type Node } from './ast.js';
+import { calleeName, contains, isLoop, pathOf, rootOf, staticPropertyName, unwrap, walkSameFunction, type LoopNode, type Node } from './ast.js';
 import type { FileContext } from './context.js';
 import { describeBlockingSleep } from './blocking.js';
 import { describeSleep, type SleepCall } from './sleep.js';
+import { readsPromise } from './types.js';
+import { findVariable } from './scope.js';
 import { classifyAtom, conditionAtoms, readsWrittenPath, type Atom } from './state.js';
 
 /** A loop that waits for in-process state by checking it, sleeping a fixed time, and checking again. */
@@ -18,7 +20,7 @@ export interface LoopWait {
 }
 
 /** Methods that change the object they are called on. */
-const MUTATORS = new Set([
+export const MUTATORS: ReadonlySet<string> = new Set([
   'push', 'pop', 'shift', 'unshift', 'splice', 'sort', 'reverse', 'fill', 'copyWithin',
   'add', 'delete', 'clear', 'set', 'dequeue', 'enqueue', 'drain', 'remove', 'removeAll', 'reset',
 ]);
@@ -34,7 +36,7 @@ interface LoopFacts {
   workCalls: number;
 }
 
-function isConstantTrue(node: Node | null): boolean {
+export function isConstantTrue(node: Node | null): boolean {
   if (node === null) return true;
   const n = unwrap(node);
   if (n.type === T.Literal) return !!n.value;
@@ -57,7 +59,7 @@ function exitsLoop(statement: TSESTree.Statement, loop: LoopNode): boolean {
 }
 
 /** The exit conditions: the loop's test, and `if (cond) break|return|throw` at the top of its body. */
-function exitConditions(loop: LoopNode): { conditions: Node[]; exitIfs: Set<Node> } {
+export function exitConditions(loop: LoopNode): { conditions: Node[]; exitIfs: Set<Node> } {
   const conditions: Node[] = [];
   const exitIfs = new Set<Node>();
   const test = loop.test ?? null;
@@ -73,7 +75,7 @@ function exitConditions(loop: LoopNode): { conditions: Node[]; exitIfs: Set<Node
   return { conditions, exitIfs };
 }
 
-function isLoggingCall(call: TSESTree.CallExpression): boolean {
+export function isLoggingCall(call: TSESTree.CallExpression): boolean {
   const callee = unwrap(call.callee);
   const objectPath = callee.type === T.MemberExpression ? pathOf(callee.object) : null;
   if (objectPath !== null && LOGGERS.test(objectPath)) return true;
@@ -206,8 +208,26 @@ function isComputedDelay(sleep: SleepCall, written: ReadonlySet<string>, ctx: Fi
   return false;
 }
 
+/**
+ * The atom calls a predicate the enclosing function was given (`while (!pred()) await sleep(ms)` inside a
+ * `waitFor(pred, ms)` helper): what it polls is decided by each caller, so the helper is judged at its calls.
+ */
+function callsParameter(atom: Node, loop: LoopNode, ctx: FileContext): boolean {
+  let found = false;
+  walkSameFunction(atom, ctx.sourceCode.visitorKeys, (n) => {
+    if (n.type !== T.CallExpression) return undefined;
+    const callee = unwrap(n.callee);
+    if (callee.type === T.Identifier) {
+      const def = findVariable(ctx.getScope(callee), callee.name)?.defs[0];
+      if (def?.type === 'Parameter' && contains(def.node as Node, loop)) found = true;
+    }
+    return undefined;
+  });
+  return found;
+}
+
 /** The smallest part of `condition` holding every node of `parts`. */
-function smallestCover(condition: Node, parts: Node[]): Node {
+export function smallestCover(condition: Node, parts: Node[]): Node {
   let current = unwrap(condition);
   for (;;) {
     const n: Node = current.type === T.UnaryExpression && current.operator === '!' && unwrap(current.argument).type === T.LogicalExpression
@@ -238,10 +258,13 @@ export function describeLoopWait(loop: LoopNode, ctx: FileContext): LoopWait | n
   for (const condition of conditions) {
     const atoms = conditionAtoms(condition)
       .map((atom) => classifyAtom(atom, loop, ctx))
-      .filter((atom) => atom.kind === 'state' && !readsWrittenPath(atom, facts.written));
+      .filter((atom) => atom.kind === 'state' && !readsWrittenPath(atom, facts.written) && !readsPromise(atom.node, ctx) && !callsParameter(atom.node, loop, ctx));
     if (atoms.length > 0) polledByCondition.push({ condition, atoms });
   }
   if (polledByCondition.length === 0) return null;
+  // A counted run of microtask turns (`for (n = 50; !done && n > 0; --n) await Promise.resolve()`, fast-check's
+  // scheduler) only lets already-queued promise callbacks run, never waits on time or I/O: a flush, not a poll.
+  if (facts.sleeps.every((s) => s.via === 'microtask') && conditions.some((c) => conditionAtoms(c).some((a) => readsWrittenPath(classifyAtom(a, loop, ctx), facts.written)))) return null;
   if (facts.sleeps.some((s) => isComputedDelay(s, facts.written, ctx))) return null;
 
   const polled = polledByCondition.flatMap((c) => c.atoms);

@@ -4,6 +4,7 @@ import { calleeName, isFunction, pathOf, staticPropertyName, unwrap, type Functi
 import type { FileContext } from './context.js';
 import { describeDelay, EMPTY_ENV, evaluateNumber, type Delay, type Environment } from './evaluate.js';
 import { isGlobalName, resolveName, type Binding } from './scope.js';
+import { typedHelperDelay } from './typed-sleep.js';
 
 /** A sleep: an operation whose only effect is that time passes. */
 export interface SleepCall {
@@ -134,6 +135,8 @@ function describeSleepCall(call: TSESTree.CallExpression, ctx: FileContext, env:
     const known = sleepFromBinding(binding, call, ctx, env, depth, callee.name);
     if (known !== undefined) return known;
     if (ctx.names.has(callee.name)) return sleepOf(call, arg0, ctx, env, `${callee.name}()`);
+    const typed = typedSleep(call, callee, ctx, env);
+    if (typed !== undefined) return typed;
     return byName(callee.name, call, ctx, env);
   }
 
@@ -170,6 +173,8 @@ function describeSleepCall(call: TSESTree.CallExpression, ctx: FileContext, env:
       }
     }
     if (ctx.names.has(prop)) return sleepOf(call, arg0, ctx, env, `${prop}()`);
+    const typed = typedSleep(call, callee, ctx, env);
+    if (typed !== undefined) return typed;
     return byName(prop, call, ctx, env);
   }
 
@@ -305,4 +310,22 @@ function helperSleep(fn: FunctionNode, call: TSESTree.CallExpression, ctx: FileC
   if (!inner) return null;
   const name = calleeName(call.callee) ?? 'helper';
   return { ...inner, node: call, via: `${name}()` };
+}
+
+/**
+ * With type information: a helper declared in another module (or behind an alias the file cannot see
+ * through), judged by its declaration's body. `undefined` when types cannot tell (no types, a library
+ * declaration without a body): the name fallback then decides.
+ */
+function typedSleep(call: TSESTree.CallExpression, callee: Node, ctx: FileContext, env: Environment): SleepCall | null | undefined {
+  const helper = typedHelperDelay(callee, ctx);
+  if (helper === undefined) return undefined;
+  if (helper === null) return null;
+  const name = calleeName(callee) ?? 'helper';
+  if ('param' in helper) {
+    const sleep = sleepOf(call, call.arguments[helper.param] ?? null, ctx, env, `${name}()`);
+    return { ...sleep, zero: sleep.delay.value === 0 };
+  }
+  const delay = { value: helper.constant, text: helper.constant === null ? 'its own delay' : null, nodes: [] };
+  return { node: call, delay, zero: helper.constant === 0, blocking: false, via: `${name}()` };
 }

@@ -171,6 +171,29 @@ export function classifyAtom(atom: Node, loop: Node, ctx: FileContext): Atom {
 }
 
 /**
+ * A call that only reads: the clock (`Date.now()`, `performance.now()`, `new Date().getTime()`) or a pure
+ * function of its arguments (`Math.max`, `Number`, `Object.keys`), not shadowed by a declaration.
+ */
+export function isReadOnlyCall(call: TSESTree.CallExpression | TSESTree.NewExpression, ctx: FileContext): boolean {
+  const callee = unwrap(call.callee);
+  if (call.type === T.NewExpression) return callee.type === T.Identifier && callee.name === 'Date' && unshadowed(callee, ctx);
+  const path = pathOf(callee);
+  const root = rootOf(callee);
+  if (root?.type === T.Identifier && !unshadowed(root, ctx)) return false;
+  if (path !== null && CLOCK_CALLS.has(path.replace(/^(globalThis|window)\./, ''))) return true;
+  if (callee.type === T.Identifier) return PURE_FUNCTIONS.has(callee.name);
+  if (callee.type !== T.MemberExpression) return false;
+  const method = staticPropertyName(callee);
+  if (method === 'getTime' || method === 'valueOf') return true;
+  return root?.type === T.Identifier && PURE_NAMESPACES.has(root.name) && unwrap(callee.object) === root;
+}
+
+function unshadowed(id: TSESTree.Identifier, ctx: FileContext): boolean {
+  const v = findVariable(ctx.getScope(id), id.name);
+  return !v || v.defs.length === 0;
+}
+
+/**
  * A variable that another callback can change while the loop sleeps: written inside a function other
  * than the loop's own, declared outside the loop's function (module state, an outer closure), or imported.
  */

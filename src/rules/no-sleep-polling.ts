@@ -1,12 +1,17 @@
 import type { TSESTree } from '@typescript-eslint/utils';
-import { describeLoopWait, formatDelay, getFileContext, shorten, type LoopNode } from '../analysis/index.js';
+import type { TSESLint } from '@typescript-eslint/utils';
+import { describeLoopWait, describeReplacement, describeTimerWait, formatDelay, getFileContext, shorten, type LoopNode, type Replacement } from '../analysis/index.js';
 import { createRule } from '../util/create-rule.js';
 
-export type MessageIds = 'polled' | 'polledZero' | 'polledBlocking';
+export type MessageIds =
+  | 'polled' | 'polledZero' | 'polledBlocking' | 'polledAwait' | 'polledZeroAwait' | 'polledDeasync' | 'replaceLoop'
+  | 'intervalPolled' | 'rearmPolled' | 'helperPolled' | 'helperPolledDefault' | 'timerPolledZero';
 export type Options = [
   {
     sleepFunctions?: (string | { from: string; name?: string })[];
     reportWorkLoops?: boolean;
+    pollingFunctions?: (string | { from: string; name?: string })[];
+    drainMethods?: { poll: string; await: string }[];
   },
 ];
 
@@ -14,6 +19,8 @@ export default createRule<Options, MessageIds>({
   name: 'no-sleep-polling',
   meta: {
     type: 'problem',
+    fixable: 'code',
+    hasSuggestions: true,
     docs: {
       description: 'Disallow waiting for in-process state by polling it with a fixed sleep',
       recommended: true,
@@ -25,6 +32,23 @@ export default createRule<Options, MessageIds>({
         '`{{condition}}` is polled on every turn of the event loop: the loop spins the CPU until it changes. Await a promise or event that settles when it changes.',
       polledBlocking:
         '`{{condition}}` is polled with a blocking sleep of {{interval}}: nothing else in this thread runs while it sleeps, so the state cannot change in between. Await a promise or event that settles when it changes.',
+      polledDeasync:
+        '`{{condition}}` is polled by turning the event loop with `deasync`: the synchronous caller stays blocked and the CPU spins until it changes. Await a promise or event that settles when it changes.',
+      polledAwait:
+        '`{{condition}}` is polled every {{interval}}: each wait lasts up to {{interval}} longer than the work it waits for. Await `{{awaited}}` instead.',
+      polledZeroAwait:
+        '`{{condition}}` is polled on every turn of the event loop: the loop spins the CPU until it changes. Await `{{awaited}}` instead.',
+      replaceLoop: 'Replace the polling loop with `await {{awaited}}`.',
+      intervalPolled:
+        '`{{condition}}` is polled every {{interval}} by a `setInterval` callback: each wait lasts up to {{interval}} longer than the work it waits for. Await a promise or event that settles when it changes.',
+      rearmPolled:
+        '`{{condition}}` is polled every {{interval}} by re-arming `{{timer}}`: each wait lasts up to {{interval}} longer than the work it waits for. Await a promise or event that settles when it changes.',
+      helperPolled:
+        '`{{condition}}` is polled every {{interval}} by `{{helper}}`: each wait lasts up to {{interval}} longer than the work it waits for. Await a promise or event that settles when it changes.',
+      helperPolledDefault:
+        '`{{condition}}` is polled by `{{helper}}` at a fixed interval: each wait lasts up to one interval longer than the work it waits for. Await a promise or event that settles when it changes.',
+      timerPolledZero:
+        '`{{condition}}` is polled on every turn of the event loop by {{how}}: it keeps the CPU busy until it changes. Await a promise or event that settles when it changes.',
     },
     schema: [
       {
@@ -49,6 +73,39 @@ export default createRule<Options, MessageIds>({
               ],
             },
           },
+          pollingFunctions: {
+            type: 'array',
+            description:
+              'More polling helpers, called with a predicate as first argument (`waitFor(() => cond)`): a name, a member path, or `{ "from": "module", "name": "export" }`, as in `sleepFunctions`.',
+            items: {
+              anyOf: [
+                { type: 'string', minLength: 1 },
+                {
+                  type: 'object',
+                  properties: {
+                    from: { type: 'string', minLength: 1, description: 'The module specifier, as imported.' },
+                    name: { type: 'string', minLength: 1, description: 'The export; `default` when omitted.' },
+                  },
+                  required: ['from'],
+                  additionalProperties: false,
+                },
+              ],
+            },
+          },
+          drainMethods: {
+            type: 'array',
+            description:
+              'Polled members of other objects mapped to a method that returns a promise settling when the polled state is drained, e.g. `{ "poll": "getOutstandingRecordsCount", "await": "flush" }`: the loop is then rewritten to `await obj.flush()`.',
+            items: {
+              type: 'object',
+              properties: {
+                poll: { type: 'string', minLength: 1, description: 'The member the loop polls (a method called without arguments, or a property).' },
+                await: { type: 'string', minLength: 1, description: 'The method on the same object whose promise settles when the polled state is drained.' },
+              },
+              required: ['poll', 'await'],
+              additionalProperties: false,
+            },
+          },
           reportWorkLoops: {
             type: 'boolean',
             description:
@@ -58,7 +115,7 @@ export default createRule<Options, MessageIds>({
         additionalProperties: false,
       },
     ],
-    defaultOptions: [{ sleepFunctions: [], reportWorkLoops: false }],
+    defaultOptions: [{ sleepFunctions: [], reportWorkLoops: false, pollingFunctions: [], drainMethods: [] }],
   },
   create(context, [options]) {
     const ctx = getFileContext(context.sourceCode, options);
@@ -68,8 +125,32 @@ export default createRule<Options, MessageIds>({
       if (!wait) return;
       const condition = shorten(wait.conditionText);
       const interval = formatDelay(wait.sleep.delay);
-      const messageId = wait.sleep.blocking ? 'polledBlocking' : wait.sleep.zero ? 'polledZero' : 'polled';
-      context.report({ loc: headLocation(loop), messageId, data: { condition, interval } });
+      const replacement = wait.sleep.blocking ? null : describeReplacement(wait, ctx, options.drainMethods);
+      const messageId = wait.sleep.blocking
+        ? (wait.sleep as { kind?: string }).kind === 'deasync' ? 'polledDeasync' : 'polledBlocking'
+        : wait.sleep.zero
+          ? replacement ? 'polledZeroAwait' : 'polledZero'
+          : replacement ? 'polledAwait' : 'polled';
+      const data = { condition, interval, awaited: replacement?.awaited ?? '' };
+      if (!replacement) {
+        context.report({ loc: headLocation(loop), messageId, data });
+        return;
+      }
+      const apply = (fixer: TSESLint.RuleFixer) => applyReplacement(fixer, replacement);
+      context.report({
+        loc: headLocation(loop),
+        messageId,
+        data,
+        fix: replacement.autofix ? apply : null,
+        suggest: replacement.autofix ? [] : [{ messageId: 'replaceLoop', data: { awaited: replacement.awaited }, fix: apply }],
+      });
+    }
+
+    function applyReplacement(fixer: TSESLint.RuleFixer, replacement: Replacement): TSESLint.RuleFix[] {
+      const fixes = [fixer.replaceTextRange([...replacement.range], replacement.text)];
+      const add = replacement.addImport;
+      if (add) fixes.push(fixer.insertTextAfterRange([add.at, add.at], add.text));
+      return fixes;
     }
 
     function headLocation(loop: LoopNode): TSESTree.SourceLocation {
@@ -80,6 +161,23 @@ export default createRule<Options, MessageIds>({
     }
 
     return {
+      CallExpression(call) {
+        const wait = describeTimerWait(call, ctx);
+        if (!wait) return;
+        const condition = shorten(wait.conditionText);
+        const interval = formatDelay(wait.delay);
+        if (wait.zero) {
+          const how = wait.kind === 'interval' ? 'a `setInterval` callback' : wait.kind === 'rearm' ? `re-arming \`${wait.via}\`` : `\`${wait.via}\``;
+          context.report({ node: call.callee, messageId: 'timerPolledZero', data: { condition, how } });
+        } else if (wait.kind === 'interval') {
+          context.report({ node: call.callee, messageId: 'intervalPolled', data: { condition, interval } });
+        } else if (wait.kind === 'rearm') {
+          context.report({ node: call.callee, messageId: 'rearmPolled', data: { condition, interval, timer: wait.via } });
+        } else {
+          const messageId = wait.delayUnknown ? 'helperPolledDefault' : 'helperPolled';
+          context.report({ node: call.callee, messageId, data: { condition, interval, helper: wait.via } });
+        }
+      },
       WhileStatement: check,
       DoWhileStatement: check,
       ForStatement: check,

@@ -25,6 +25,6 @@ export function valid<Options extends readonly unknown[]>(
   return { ...rest, code };
 }
 
-export const commonjs = { languageOptions: { sourceType: 'commonjs' as const } };
-export const script = { languageOptions: { sourceType: 'script' as const } };
+export const commonjs = { languageOptions: { parserOptions: { sourceType: 'commonjs' as const } } };
+export const script = { languageOptions: { parserOptions: { sourceType: 'script' as const } } };
 export const jsx = { languageOptions: { parserOptions: { ecmaFeatures: { jsx: true } } } };

@@ -8,7 +8,7 @@ const SLEEP = 'const sleep = (ms) => new Promise((resolve) => setTimeout(resolve
 const polled = (condition: string, interval: string) => ({ messageId: 'polled' as const, data: { condition, interval } });
 const spins = (condition: string) => ({ messageId: 'polledZero' as const, data: { condition } });
 type Case = ReturnType<typeof at<MessageIds, Options>>;
-const inv = (code: string, error: ReturnType<typeof polled> | ReturnType<typeof spins>, rest: Partial<Case> = {}) =>
+const inv = (code: string, error: { messageId: MessageIds; data: Record<string, string> }, rest: Partial<Case> = {}) =>
   at<MessageIds, Options>(code, error, rest);
 
 ruleTester.run('no-sleep-polling', rule, {
@@ -100,6 +100,9 @@ ruleTester.run('no-sleep-polling', rule, {
     valid(`${SLEEP}async function local() { const ready = false; while (!ready) await sleep(10); }`),
     // --- sleeps in nested functions do not belong to the loop
     valid(`class C { ready = false; go() { while (!this.ready) { setTimeout(() => this.poke(), 10); break; } } }`),
+    // --- a generic helper is judged at its calls, by the predicate it is given
+    valid(`${SLEEP}export async function waitFor(predicate, ms = 50) { while (!predicate()) await sleep(ms); }`),
+    valid(`${SLEEP}export async function until(check, interval) { for (;;) { if (check()) return; await sleep(interval); } }`),
     // --- CommonJS and scripts with nothing to report
     valid(`const { setTimeout: sleep } = require('node:timers/promises');
     async function retry(fn) { for (let i = 0; i < 3; i++) { try { return await fn(); } catch { await sleep(100); } } }`, commonjs),
@@ -107,15 +110,6 @@ ruleTester.run('no-sleep-polling', rule, {
     valid(`const App = () => <div>{items.map((i) => <span key={i}>{i}</span>)}</div>;`, { ...jsx, filename: 'react.tsx' }),
   ],
   invalid: [
-    // --- the KPL shape, in TypeScript
-    inv(`import { KinesisProducer } from 'eslint-plugin-sleepless/producer';
-    const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-    export async function flushSync(producer: KinesisProducer): Promise<void> {
-      @@while (producer.getOutstandingRecordsCount() > 0) {
-        producer.flush();
-        await sleep(500);
-      }
-    }`, polled('producer.getOutstandingRecordsCount() > 0', '500 ms')),
     // --- loop shapes
     inv(`${SLEEP}class C { ready = false; async go() { @@do { await sleep(100); } while (!this.ready); } }`, polled('!this.ready', '100 ms')),
     inv(`${SLEEP}async function go(worker) { @@for (let i = 0; i < 50 && worker.busy; i++) { await sleep(20); } }`, polled('worker.busy', '20 ms')),
@@ -229,7 +223,8 @@ ruleTester.run('no-sleep-polling', rule, {
     inv(`${SLEEP}async function idle(conn) { @@while (conn.state !== 'open') await sleep(10); }`, polled("conn.state !== 'open'", '10 ms')),
     inv(`${SLEEP}async function start(emitter) {
       let ready = false;
-      emitter.on('ready', () => { ready = true; });
+      emitter.once('ready', () => { ready = true; });
+      emitter.on('error', () => { ready = true; });
       @@while (!ready) await sleep(10);
     }`, polled('!ready', '10 ms')),
     inv(`${SLEEP}let connected = false;
@@ -257,6 +252,9 @@ ruleTester.run('no-sleep-polling', rule, {
       React.useEffect(() => { (async () => { @@while (store.loading) await sleep(100); })(); }, [store]);
       return <span>loading</span>;
     }`, polled('store.loading', '100 ms'), { ...jsx, filename: 'react.tsx' }),
+    // --- deasync turns the event loop while the caller stays blocked
+    inv(`const deasync = require('deasync');
+    function waitSync(state) { @@while (!state.done) deasync.runLoopOnce(); }`, { messageId: 'polledDeasync', data: { condition: '!state.done' } }, commonjs),
     // --- options
     inv(`${SLEEP}class Worker { stopping = false; async run() { @@while (!this.stopping) { this.tick(); await sleep(1000); } } }`, polled('!this.stopping', '1 s'), { options: [{ reportWorkLoops: true }] }),
     // --- long conditions are shortened in the message
