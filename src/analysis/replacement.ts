@@ -412,24 +412,35 @@ function reachable(registration: Registration, loop: LoopNode, ctx: FileContext)
   return !!there && there === here;
 }
 
-/** How `once` from node:events is reachable here: an existing import, a new import, or `require`. */
-function onceAccess(ctx: FileContext): { name: string; addImport?: Replacement['addImport'] } | null {
+/**
+ * How a named export of a Node module is reachable here: an existing import of it, a new import added after
+ * the last one (ES modules), or `require('node:…').name` inline (CommonJS and scripts).
+ */
+function importAccess(ctx: FileContext, modules: readonly string[], name: string): { name: string; addImport?: Replacement['addImport'] } | null {
   const program = ctx.sourceCode.ast;
   for (const statement of program.body) {
-    if (statement.type === T.ImportDeclaration && (statement.source.value === 'events' || statement.source.value === 'node:events')) {
+    if (statement.type === T.ImportDeclaration && modules.includes(statement.source.value)) {
       for (const s of statement.specifiers) {
-        if (s.type === T.ImportSpecifier && s.imported.type === T.Identifier && s.imported.name === 'once') return { name: s.local.name };
+        if (s.type === T.ImportSpecifier && s.imported.type === T.Identifier && s.imported.name === name) return { name: s.local.name };
       }
     }
   }
-  if (program.sourceType !== 'module') return { name: "require('node:events').once" };
-  const taken = findVariable(ctx.getScope(program.body[0] ?? (program as Node)), 'once');
+  const module = modules[modules.length - 1]!;
+  if (program.sourceType !== 'module') return { name: `require('${module}').${name}` };
+  const taken = findVariable(ctx.getScope(program.body[0] ?? (program as Node)), name);
   if (taken && taken.defs.length > 0) return null;
   const imports = program.body.filter((s) => s.type === T.ImportDeclaration);
   const last = imports[imports.length - 1];
   const at = last ? last.range[1] : (program.body[0]?.range[0] ?? 0);
-  const text = last ? "\nimport { once } from 'node:events';" : "import { once } from 'node:events';\n";
-  return { name: 'once', addImport: { module: 'node:events', name: 'once', text, at } };
+  const line = `import { ${name} } from '${module}';`;
+  return { name, addImport: { module, name, text: last ? `\n${line}` : `${line}\n`, at } };
+}
+
+/** As the consequent of an `if … else`, a bare `if` would capture that `else` (dangling else): keep it in a block. */
+function wrapIfElse(statement: Node, code: string): string {
+  const parent = statement.parent;
+  const danglingElse = parent?.type === T.IfStatement && parent.consequent === statement && parent.alternate !== null;
+  return danglingElse && code.startsWith('if ') ? `{ ${code} }` : code;
 }
 
 function negate(text: string, node: Node): string {
@@ -460,6 +471,14 @@ function onceReplacement(wait: LoopWait, ctx: FileContext): Replacement | null {
   let event: string;
   const read = countRead(atom);
   const streamMember = read && !read.call ? read.member : null;
+  if (streamMember === 'readableLength' && read!.polarity === polarity) {
+    // Waiting for a readable stream's buffer to empty: wait for the stream to finish instead.
+    const access = importAccess(ctx, ['stream/promises', 'node:stream/promises'], 'finished');
+    if (!access) return null;
+    const awaited = `${access.name}(${ctx.text(read!.object)})`;
+    const statement = outerStatement(loop);
+    return { awaited, autofix: false, range: statement.range, text: replaceText(statement, wrapIfElse(statement, `await ${awaited};`), ctx), addImport: access.addImport };
+  }
   if (streamMember === 'writableLength' || streamMember === 'writableNeedDrain') {
     emitter = ctx.text(read!.object);
     event = 'drain';
@@ -470,17 +489,13 @@ function onceReplacement(wait: LoopWait, ctx: FileContext): Replacement | null {
     emitter = ctx.text(registration.emitter);
     event = registration.event;
   }
-  const access = onceAccess(ctx);
+  const access = importAccess(ctx, ['events', 'node:events'], 'once');
   if (!access) return null;
   const awaited = `${access.name}(${emitter}, ${JSON.stringify(event).replace(/^"|"$/g, "'")})`;
   const atomText = ctx.text(atom);
   const stillWaiting = polarity === 'pending' ? atomText : negate(atomText, atom);
   const statement = outerStatement(loop);
-  const code = `if (${stillWaiting}) await ${awaited};`;
-  // As the consequent of an `if … else`, a bare `if` would capture that `else` (dangling else): keep it in a block.
-  const parent = statement.parent;
-  const danglingElse = parent?.type === T.IfStatement && parent.consequent === statement && parent.alternate !== null;
-  const text = replaceText(statement, danglingElse ? `{ ${code} }` : code, ctx);
+  const text = replaceText(statement, wrapIfElse(statement, `if (${stillWaiting}) await ${awaited};`), ctx);
   return { awaited, autofix: false, range: statement.range, text, addImport: access.addImport };
 }
 

@@ -100,9 +100,9 @@ function bindingOfVariable(variable: Variable, scope: Scope, depth: number): Bin
       if (node.type !== T.VariableDeclarator) return { kind: 'local', variable };
       const id = def.name as Node;
       if (node.id === id) {
-        if (node.init && (node.parent as TSESTree.VariableDeclaration).kind === 'const' || node.init && variable.references.every((r) => !r.isWrite() || r.init)) {
-          return bindingOfInit(node.init!, scope, depth) ?? { kind: 'local', variable };
-        }
+        // Only a binding that keeps its initial value stands for it (`const`, or a `let` never reassigned).
+        const neverReassigned = variable.references.every((r) => !r.isWrite() || r.init);
+        if (node.init && neverReassigned) return bindingOfInit(node.init, scope, depth) ?? { kind: 'local', variable };
         return { kind: 'local', variable };
       }
       // Destructuring: `const { setTimeout: sleep } = require('timers/promises')`.

@@ -270,5 +270,14 @@ ${SLEEP}export async function write(stream, chunk) {
   stream.write(chunk);
   if (stream.writableNeedDrain) await once(stream, 'drain');
 }`),
+    suggest(`const { setTimeout: sleep } = require('node:timers/promises');
+async function consumed(stream) {
+  @@while (stream.readableLength > 0) await sleep(5);
+}
+module.exports = { consumed };`, awaitIt('stream.readableLength > 0', '5 ms', "require('node:stream/promises').finished(stream)"), `const { setTimeout: sleep } = require('node:timers/promises');
+async function consumed(stream) {
+  await require('node:stream/promises').finished(stream);
+}
+module.exports = { consumed };`, commonjs),
   ],
 });
