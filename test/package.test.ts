@@ -27,7 +27,7 @@ describe('the packed package in a fresh project', () => {
   beforeAll(() => {
     packDir = mkdtempSync(join(tmpdir(), 'sleepless-pack-'));
     project = mkdtempSync(join(tmpdir(), 'sleepless-user-'));
-    execFileSync(npm, ['pack', '--pack-destination', packDir, '--silent'], { cwd: root, stdio: 'pipe' });
+    execFileSync(npm, ['pack', '--ignore-scripts', '--pack-destination', packDir, '--silent'], { cwd: root, stdio: 'pipe' });
     const tarball = readdirSync(packDir).find((f) => f.endsWith('.tgz'))!;
     writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'user-project', private: true, type: 'module' }));
     writeFileSync(join(project, 'index.js'), POLLING);
