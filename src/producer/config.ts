@@ -205,6 +205,9 @@ export function resolveConfig(input: KinesisProducerOptions | undefined): Resolv
     throw new ConfigError('retry.maxDelay', `got ${retry.maxDelay}, smaller than retry.baseDelay (${retry.baseDelay}); allowed: at least retry.baseDelay`);
   }
   const refreshInput = object(options, 'shardMapRefresh');
+  for (const key of Object.keys(refreshInput)) {
+    if (!['minDelay', 'maxDelay'].includes(key)) throw new ConfigError(`shardMapRefresh.${key}`, 'unknown option; allowed: minDelay, maxDelay');
+  }
   const shardMapRefresh = {
     minDelay: integer(refreshInput, 'minDelay', DEFAULTS.shardMapRefresh.minDelay, 0, 600_000, 'shardMapRefresh.minDelay'),
     maxDelay: integer(refreshInput, 'maxDelay', DEFAULTS.shardMapRefresh.maxDelay, 0, 600_000, 'shardMapRefresh.maxDelay'),

@@ -98,8 +98,8 @@ export function classifyRequestError(error: unknown, timedOut: boolean): Classif
 /** Strips what looks like an access key id, a secret or a signature from a service message, and bounds its length. */
 export function sanitizeMessage(message: string): string {
   return message
-    .replace(/\b(AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[A-Z0-9]{12,}\b/g, '[redacted key id]')
     .replace(/(Credential|Signature|SignedHeaders|X-Amz-Security-Token|X-Amz-Signature)=[^\s,&]+/gi, '$1=[redacted]')
+    .replace(/\b(AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[A-Z0-9]{12,}\b/g, '[redacted key id]')
     .replace(/\b[A-Za-z0-9/+=]{40,}\b/g, '[redacted]')
     .slice(0, 500);
 }

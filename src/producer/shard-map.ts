@@ -90,7 +90,7 @@ export class ShardMap {
       (error: unknown) => {
         this.loading = false;
         this.lastError = error instanceof Error ? error.name : 'Error';
-        this.dueAt = Date.now() + this.delay;
+        this.dueAt = performance.now() + this.delay;
         this.delay = Math.min(this.options.maxDelay, Math.max(1, this.delay) * 1.5);
         this.onChange();
       },
