@@ -1,6 +1,7 @@
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES as T } from '@typescript-eslint/utils';
-import { unwrap, type FunctionNode, type Node } from './ast.js';
+import { calleeName, pathOf, unwrap, walkSameFunction, type FunctionNode, type Node } from './ast.js';
+import type { FileContext } from './context.js';
 import { findVariable } from './scope.js';
 
 /**
@@ -141,3 +142,24 @@ function callerNodes(node: Node, env: Environment, depth = 0): Node[] {
 }
 
 export type { TSESTree };
+
+const BACKOFF_NAME = /attempt|retr(y|ies)|backoff|jitter|tries/i;
+
+/**
+ * A delay computed per attempt (back-off, jitter) or from what the waiting code changes (`written` paths):
+ * the mark of a retry, not of a poll.
+ */
+export function isComputedDelay(delay: Node, written: ReadonlySet<string>, ctx: FileContext): boolean {
+  let computed = false;
+  walkSameFunction(delay, ctx.sourceCode.visitorKeys, (n) => {
+    if (n.type === T.CallExpression && !/^(Number|parseInt|parseFloat)$/.test(calleeName(n.callee) ?? '')) computed = true;
+    if (n.type === T.BinaryExpression && n.operator === '**') computed = true;
+    if (n.type === T.Identifier || n.type === T.MemberExpression) {
+      const path = pathOf(n);
+      if (path !== null && ([...written].some((w) => path === w || path.startsWith(`${w}.`)) || BACKOFF_NAME.test(path))) computed = true;
+      if (n.type === T.MemberExpression) return false;
+    }
+    return !computed;
+  });
+  return computed;
+}

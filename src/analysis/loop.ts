@@ -1,9 +1,10 @@
 import type { TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES as T } from '@typescript-eslint/utils';
-import { calleeName, contains, isLoop, pathOf, rootOf, staticPropertyName, unwrap, walkSameFunction, type LoopNode, type Node } from './ast.js';
+import { contains, isLoop, pathOf, rootOf, staticPropertyName, unwrap, walkSameFunction, type LoopNode, type Node } from './ast.js';
 import type { FileContext } from './context.js';
 import { describeBlockingSleep } from './blocking.js';
 import { describeSleep, type SleepCall } from './sleep.js';
+import { isComputedDelay } from './evaluate.js';
 import { readsPromise } from './types.js';
 import { findVariable } from './scope.js';
 import { classifyAtom, conditionAtoms, readsWrittenPath, type Atom } from './state.js';
@@ -25,7 +26,6 @@ export const MUTATORS: ReadonlySet<string> = new Set([
   'add', 'delete', 'clear', 'set', 'dequeue', 'enqueue', 'drain', 'remove', 'removeAll', 'reset',
 ]);
 const LOGGERS = /^(console|logger|log|logging|debug|this\.log|this\.logger|this\.debug)$/;
-const BACKOFF_NAME = /attempt|retr(y|ies)|backoff|jitter|tries/i;
 const PRIMITIVE_PROPS = /\.(length|size|byteLength)$/;
 
 interface LoopFacts {
@@ -189,24 +189,6 @@ function insideExitCheck(node: Node, exitIfs: Set<Node>, loop: LoopNode): boolea
   return false;
 }
 
-/** A delay computed per attempt (back-off, jitter) or from what the loop changes: a retry, not a poll. */
-function isComputedDelay(sleep: SleepCall, written: ReadonlySet<string>, ctx: FileContext): boolean {
-  for (const node of sleep.delay.nodes) {
-    let computed = false;
-    walkSameFunction(node, ctx.sourceCode.visitorKeys, (n) => {
-      if (n.type === T.CallExpression && !/^(Number|parseInt|parseFloat)$/.test(calleeName(n.callee) ?? '')) computed = true;
-      if (n.type === T.BinaryExpression && n.operator === '**') computed = true;
-      if (n.type === T.Identifier || n.type === T.MemberExpression) {
-        const path = pathOf(n);
-        if (path !== null && ([...written].some((w) => path === w || path.startsWith(`${w}.`)) || BACKOFF_NAME.test(path))) computed = true;
-        if (n.type === T.MemberExpression) return false;
-      }
-      return !computed;
-    });
-    if (computed) return true;
-  }
-  return false;
-}
 
 /**
  * The atom calls a predicate the enclosing function was given (`while (!pred()) await sleep(ms)` inside a
@@ -265,7 +247,7 @@ export function describeLoopWait(loop: LoopNode, ctx: FileContext): LoopWait | n
   // A counted run of microtask turns (`for (n = 50; !done && n > 0; --n) await Promise.resolve()`, fast-check's
   // scheduler) only lets already-queued promise callbacks run, never waits on time or I/O: a flush, not a poll.
   if (facts.sleeps.every((s) => s.via === 'microtask') && conditions.some((c) => conditionAtoms(c).some((a) => readsWrittenPath(classifyAtom(a, loop, ctx), facts.written)))) return null;
-  if (facts.sleeps.some((s) => isComputedDelay(s, facts.written, ctx))) return null;
+  if (facts.sleeps.some((s) => s.delay.nodes.some((node) => isComputedDelay(node, facts.written, ctx)))) return null;
 
   const polled = polledByCondition.flatMap((c) => c.atoms);
   if (!ctx.options.reportWorkLoops && polled.every((a) => a.flag) && facts.workCalls > 0) return null;

@@ -5,7 +5,7 @@ import {
   type FunctionNode, type Node,
 } from './ast.js';
 import type { DeclaredFunctions, FileContext } from './context.js';
-import { bindParameters, describeDelay, EMPTY_ENV, type Delay, type Environment } from './evaluate.js';
+import { bindParameters, describeDelay, EMPTY_ENV, isComputedDelay, type Delay, type Environment } from './evaluate.js';
 import { exitConditions, isLoggingCall, MUTATORS, smallestCover } from './loop.js';
 import { findVariable, resolveName } from './scope.js';
 import { describeSleep } from './sleep.js';
@@ -423,30 +423,17 @@ function rearmWorkCalls(shape: RearmShape, call: TSESTree.CallExpression, ctx: F
   return count;
 }
 
-const BACKOFF_NAME = /attempt|retr(y|ies)|backoff|jitter|tries/i;
 
 /** A delay computed per attempt (back-off, jitter) or from what the function changes: a retry, not a poll. */
-function isComputedDelay(delay: Node | undefined, written: ReadonlySet<string>, ctx: FileContext): boolean {
-  if (!delay || delay.type === T.SpreadElement) return false;
-  let computed = false;
-  walkSameFunction(delay, ctx.sourceCode.visitorKeys, (n) => {
-    if (n.type === T.CallExpression && !/^(Number|parseInt|parseFloat)$/.test(calleeName(n.callee) ?? '')) computed = true;
-    if (n.type === T.BinaryExpression && n.operator === '**') computed = true;
-    if (n.type === T.Identifier || n.type === T.MemberExpression) {
-      const path = pathOf(n);
-      if (path !== null && ([...written].some((w) => path === w || path.startsWith(`${w}.`)) || BACKOFF_NAME.test(path))) computed = true;
-      if (n.type === T.MemberExpression) return false;
-    }
-    return !computed;
-  });
-  return computed;
+function isComputedDelayArg(delay: Node | undefined, written: ReadonlySet<string>, ctx: FileContext): boolean {
+  return !!delay && delay.type !== T.SpreadElement && isComputedDelay(delay, written, ctx);
 }
 
 function rearmWait(call: TSESTree.CallExpression, timer: string, ctx: FileContext): TimerWait | null {
   const shape = rearmShape(call, ctx);
   if (!shape || hasAwaitOrYield(shape.self, ctx)) return null;
   const written = collectWrites(shape.self.body, ctx);
-  if (timer === 'setTimeout' && isComputedDelay(call.arguments[1], written, ctx)) return null;
+  if (timer === 'setTimeout' && isComputedDelayArg(call.arguments[1], written, ctx)) return null;
   const polled = polledAtoms(shape.conditions, written, ctx);
   if (polled.length === 0) return null;
   const atoms = polled.flatMap((p) => p.atoms);

@@ -1,5 +1,4 @@
-import type { TSESTree } from '@typescript-eslint/utils';
-import type { TSESLint } from '@typescript-eslint/utils';
+import type { JSONSchema, TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { describeLoopWait, describeReplacement, describeTimerWait, formatDelay, getFileContext, shorten, type LoopNode, type Replacement } from '../analysis/index.js';
 import { createRule } from '../util/create-rule.js';
 
@@ -14,6 +13,22 @@ export type Options = [
     drainMethods?: { poll: string; await: string }[];
   },
 ];
+
+/** One entry of `sleepFunctions` / `pollingFunctions`: a name, a member path, or an export of a module. */
+const FUNCTION_REFERENCE: JSONSchema.JSONSchema4 = {
+  anyOf: [
+    { type: 'string', minLength: 1 },
+    {
+      type: 'object',
+      properties: {
+        from: { type: 'string', minLength: 1, description: 'The module specifier, as imported.' },
+        name: { type: 'string', minLength: 1, description: 'The export; `default` when omitted.' },
+      },
+      required: ['from'],
+      additionalProperties: false,
+    },
+  ],
+};
 
 export default createRule<Options, MessageIds>({
   name: 'no-sleep-polling',
@@ -58,39 +73,13 @@ export default createRule<Options, MessageIds>({
             type: 'array',
             description:
               'More functions that sleep: a name (`pause`), a member path (`utils.pause`), or `{ "from": "module", "name": "export" }` (name defaults to the default export).',
-            items: {
-              anyOf: [
-                { type: 'string', minLength: 1 },
-                {
-                  type: 'object',
-                  properties: {
-                    from: { type: 'string', minLength: 1, description: 'The module specifier, as imported.' },
-                    name: { type: 'string', minLength: 1, description: 'The export; `default` when omitted.' },
-                  },
-                  required: ['from'],
-                  additionalProperties: false,
-                },
-              ],
-            },
+            items: FUNCTION_REFERENCE,
           },
           pollingFunctions: {
             type: 'array',
             description:
               'More polling helpers, called with a predicate as first argument (`waitFor(() => cond)`): a name, a member path, or `{ "from": "module", "name": "export" }`, as in `sleepFunctions`.',
-            items: {
-              anyOf: [
-                { type: 'string', minLength: 1 },
-                {
-                  type: 'object',
-                  properties: {
-                    from: { type: 'string', minLength: 1, description: 'The module specifier, as imported.' },
-                    name: { type: 'string', minLength: 1, description: 'The export; `default` when omitted.' },
-                  },
-                  required: ['from'],
-                  additionalProperties: false,
-                },
-              ],
-            },
+            items: FUNCTION_REFERENCE,
           },
           drainMethods: {
             type: 'array',
