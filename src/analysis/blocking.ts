@@ -113,7 +113,23 @@ export function describeBlockingPrimitive(
   return result;
 }
 
+/**
+ * Every blocking primitive comes from `Atomics` or a module the file names (`child_process`, `sleep`,
+ * `system-sleep`, `deasync`): a file that mentions none of them has none, and its calls are not examined.
+ */
+function mayBlock(ctx: FileContext): boolean {
+  const cache = ctx.cache<boolean>('may-block');
+  const program = ctx.sourceCode.ast as Node;
+  let result = cache.get(program);
+  if (result === undefined) {
+    result = /Atomics|child_process|deasync|['"`](?:system-)?sleep['"`]/.test(ctx.sourceCode.text);
+    cache.set(program, result);
+  }
+  return result;
+}
+
 function primitiveUncached(call: TSESTree.CallExpression, ctx: FileContext, env: Environment): BlockingSleepCall | null {
+  if (!mayBlock(ctx)) return null;
   const target = calleeTarget(call.callee, ctx);
   if (target === null) return null;
   const delayOf = (node: Node | undefined) => describeDelay(node ?? null, env, ctx.getScope, ctx.text);

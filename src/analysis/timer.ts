@@ -65,6 +65,10 @@ export function describeTimerWait(call: TSESTree.CallExpression, ctx: FileContex
 export function timerFunction(calleeNode: Node, ctx: FileContext): string | null {
   const callee = unwrap(calleeNode);
   if (callee.type === T.Identifier) {
+    // Under another name, a timer can only come from an import of `timers`: skip the lookup otherwise.
+    if (!TIMER_FUNCTIONS.has(callee.name) && !importsTimers(ctx)) return null;
+    // Under another name, a timer can only come from an import of `timers`: skip the lookup otherwise.
+    if (!TIMER_FUNCTIONS.has(callee.name) && !importsTimers(ctx)) return null;
     const binding = resolveName(callee, ctx.getScope(callee));
     if (binding.kind === 'global') return TIMER_FUNCTIONS.has(binding.name) ? binding.name : null;
     if (binding.kind === 'export' && TIMER_MODULES.has(binding.module) && TIMER_FUNCTIONS.has(binding.name)) return binding.name;
@@ -78,6 +82,17 @@ export function timerFunction(calleeNode: Node, ctx: FileContext): string | null
   if (binding.kind === 'global' && GLOBAL_OBJECT.test(object.name)) return prop;
   if (binding.kind === 'module' && TIMER_MODULES.has(binding.module)) return prop;
   return null;
+}
+
+function importsTimers(ctx: FileContext): boolean {
+  const cache = ctx.cache<boolean>('imports-timers');
+  const program = ctx.sourceCode.ast as Node;
+  let result = cache.get(program);
+  if (result === undefined) {
+    result = /['"`](node:)?timers['"`]/.test(ctx.sourceCode.text);
+    cache.set(program, result);
+  }
+  return result;
 }
 
 /** A callback argument as a function of this file: inline, or a name bound to one. */
@@ -481,6 +496,10 @@ function helperShape(fn: FunctionNode, ctx: FileContext): HelperShape | null {
   const cache = ctx.cache<HelperShape | null>('polling-helper');
   if (cache.has(fn)) return cache.get(fn)!;
   cache.set(fn, null); // guards recursion
+  // Cheap first: a polling helper loops or sets a timer, and calls one of its parameters.
+  const body = ctx.sourceCode.text.slice(fn.body.range[0], fn.body.range[1]);
+  const called = fn.params.some((p) => p.type === T.Identifier && body.includes(`${p.name}(`));
+  if (!called || !/\b(while|for|setInterval|setTimeout|setImmediate)\b/.test(body)) return null;
   let shape: HelperShape | null = null;
   const keys = ctx.sourceCode.visitorKeys;
   const visit = (node: Node): void => {
@@ -557,6 +576,8 @@ function intervalArgument(call: TSESTree.CallExpression, keys: readonly string[]
 function helperWait(call: TSESTree.CallExpression, ctx: FileContext): TimerWait | null {
   const callee = unwrap(call.callee);
   if (callee.type !== T.Identifier && callee.type !== T.MemberExpression) return null;
+  // A predicate is passed inline or by name; a call with neither polls nothing.
+  if (!call.arguments.some((a) => { const u = unwrap(a); return isFunction(u) || u.type === T.Identifier; })) return null;
   const name = calleeName(callee) ?? 'helper';
   let predicateIndex = 0;
   let delay: Delay | null;
