@@ -105,6 +105,7 @@ export function describeBlockingPrimitive(
   ctx: FileContext,
   env: Environment = NO_ENV,
 ): BlockingSleepCall | null {
+  if (!mayBlock(ctx)) return null;
   if (env !== NO_ENV) return primitiveUncached(call, ctx, env);
   const cache = ctx.cache<BlockingSleepCall | null>('blocking-primitive');
   if (cache.has(call)) return cache.get(call)!;
@@ -129,7 +130,6 @@ function mayBlock(ctx: FileContext): boolean {
 }
 
 function primitiveUncached(call: TSESTree.CallExpression, ctx: FileContext, env: Environment): BlockingSleepCall | null {
-  if (!mayBlock(ctx)) return null;
   const target = calleeTarget(call.callee, ctx);
   if (target === null) return null;
   const delayOf = (node: Node | undefined) => describeDelay(node ?? null, env, ctx.getScope, ctx.text);
