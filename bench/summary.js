@@ -1,0 +1,113 @@
+// Builds bench/results/summary.md from whichever result files exist (a part run alone updates its own section).
+const fmt = (value, digits = 1) => (typeof value === 'number' && Number.isFinite(value) ? value.toLocaleString('en-US', { maximumFractionDigits: digits }) : '–');
+const verdict = (ok) => (ok ? '**met**' : '**not met**');
+
+function machineLine(data) {
+  const m = data.machine;
+  return `${m.cores} × ${m.cpuModel}, ${m.totalMemoryMiB.toLocaleString('en-US')} MiB, Node ${m.node}, ${m.platform}; load average at start ${m.loadAverage.join(' / ')}; ${data.date}${data.quick ? ' — **quick mode**: fewer runs and sizes, a smoke test, not figures to quote' : ''}`;
+}
+
+export function flushSection(data) {
+  const lines = [];
+  lines.push(`## Flush latency`, '');
+  lines.push(`Machine: ${machineLine(data)}. Took ${fmt(data.durationS)} s.`, '');
+  lines.push(`${data.setup.recordBytes}-byte records, ${data.setup.shards}-shard stream, kinesalite in its own process (fresh per size), ${data.setup.concurrency} requests in flight at most. Times from the first \`put()\` to every record stored, in ms.`, '');
+  lines.push('| Records | Runs (a, c / b) | (a) `await flush()` p50 / p95 | (b) KPL loop p50 / p95 | (c) raw PutRecords p50 / p95 | a/c (p50) | a/c (p95) | b/a (p50) |');
+  lines.push('|---:|---:|---:|---:|---:|---:|---:|---:|');
+  for (const row of data.results) {
+    const s = row.stats;
+    lines.push(`| ${fmt(row.records, 0)} | ${row.runsAC ?? row.runs} / ${row.runs} | ${fmt(s.a.p50)} / ${fmt(s.a.p95)} | ${fmt(s.b.p50)} / ${fmt(s.b.p95)} | ${fmt(s.c.p50)} / ${fmt(s.c.p95)} | ${fmt(row.ratios.aOverC_p50, 2)} | ${fmt(row.ratios.aOverC_p95, 2)} | ${fmt(row.ratios.bOverA_p50, 1)} |`);
+  }
+  const acOk = data.results.every((row) => row.ratios.aOverC_p50 <= 1.15);
+  const small = data.results.filter((row) => row.records <= 10);
+  const baOk = small.length > 0 && small.every((row) => row.ratios.bOverA_p50 >= 50);
+  lines.push('');
+  lines.push(`- Target a/c ≤ 1.15 at every size (p50): ${verdict(acOk)} (worst ${fmt(Math.max(...data.results.map((r) => r.ratios.aOverC_p50)), 2)} at ${fmt(data.results.reduce((w, r) => (r.ratios.aOverC_p50 > w.ratios.aOverC_p50 ? r : w)).records, 0)} records).`);
+  lines.push(`- Target b/a ≥ 50 at 1 and 10 records (p50): ${verdict(baOk)} (${small.map((r) => `${fmt(r.ratios.bOverA_p50, 1)}× at ${r.records}`).join(', ')}).`);
+  const big = data.results.filter((row) => row.records >= 100);
+  if (big.length) lines.push(`- At 100 records and more the server's own time dominates: b/a is ${big.map((r) => `${fmt(r.ratios.bOverA_p50, 1)}× at ${fmt(r.records, 0)}`).join(', ')}.`);
+  lines.push('', '![Flush latency](flush-latency.svg)', '');
+  return lines.join('\n');
+}
+
+export function throughputSection(data) {
+  const lines = [];
+  lines.push(`## Throughput and memory`, '');
+  lines.push(`Machine: ${machineLine(data)}. Took ${fmt(data.durationS)} s.`, '');
+  lines.push(`Each configuration in its own process with a fresh kinesalite process; ${data.results[0]?.repeats ?? 1} round(s), medians shown (peak RSS: the worst round); ${data.setup.shards} shards; ${data.setup.concurrency} requests in flight; producer with maxOutstandingBytes ${data.setup.maxOutstandingBytes / 2 ** 20} MiB, maxOutstandingRecords ${fmt(data.setup.maxOutstandingRecords, 0)}, rateLimit Infinity. CPU is the producer (or raw SDK) process only.`, '');
+  lines.push('| Configuration | Records | Records/s | × raw | CPU µs/record | Peak RSS MiB (above baseline) | Peak outstanding MiB | PutRecords calls | Kinesis records | Records retried | Server peak RSS MiB |');
+  lines.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  for (const row of data.results) {
+    const raw = data.results.find((r) => r.mode === 'raw' && r.recordBytes === row.recordBytes);
+    lines.push(
+      `| ${row.name} | ${fmt(row.records, 0)} | ${fmt(row.recordsPerSecond, 0)} | ${fmt(row.recordsPerSecond / raw.recordsPerSecond, 2)} | ${fmt(row.cpuMicrosPerRecord, 1)} | ${fmt(row.peakRssMiB)} (+${fmt(row.peakRssAboveBaselineMiB)}) | ${row.peakOutstandingBytesMiB === undefined ? '–' : fmt(row.peakOutstandingBytesMiB)} | ${fmt(row.putRecordsCalls, 0)} | ${fmt(row.kinesisRecordsSent, 0)} | ${row.recordsRetried === undefined ? '–' : fmt(row.recordsRetried, 0)} | ${fmt(row.server.peakRssMiB)} |`,
+    );
+  }
+  lines.push('');
+  for (const c of data.comparisons) {
+    const size = c.recordBytes >= 1024 ? `${c.recordBytes / 1024} KB` : `${c.recordBytes} B`;
+    const rounds = c.aggregationOffOverRawPerRound?.length > 1 ? ` (per round: ${c.aggregationOffOverRawPerRound.map((v) => fmt(v, 2)).join(', ')})` : '';
+    lines.push(`- ${size}: aggregation off ${fmt(c.aggregationOffOverRaw, 2)}× the raw SDK's records/s${rounds} (target ≥ 0.9: ${verdict(c.aggregationOffOverRaw >= 0.9)}); aggregation on ${fmt(c.aggregationOnOverRaw, 2)}×; CPU per record ${fmt(c.cpuOffOverRaw, 2)}× raw.`);
+  }
+  const producers = data.results.filter((r) => r.mode === 'producer');
+  const worst = producers.reduce((w, r) => (r.peakRssAboveBaselineMiB > (w?.peakRssAboveBaselineMiB ?? -1) ? r : w), undefined);
+  if (worst) {
+    lines.push(`- Memory: peak RSS above the warmed-up baseline was at most ${fmt(worst.peakRssAboveBaselineMiB)} MiB (${worst.name}) with maxOutstandingBytes ${data.setup.maxOutstandingBytes / 2 ** 20} MiB; peak outstanding payload ${fmt(worst.peakOutstandingBytesMiB)} MiB.`);
+  }
+  lines.push('');
+  return lines.join('\n');
+}
+
+/** `@aws-sdk/core, @aws-sdk/types, …` → `@aws-sdk/* (2)`, so the list stays readable. */
+function groupPackages(packages) {
+  const groups = new Map();
+  for (const name of packages) {
+    const key = name.startsWith('@') ? `${name.split('/')[0]}/*` : name;
+    groups.set(key, (groups.get(key) ?? 0) + 1);
+  }
+  return [...groups].map(([key, n]) => (key.endsWith('/*') ? `${key} (${n})` : key)).join(', ');
+}
+
+export function lintSection(data) {
+  const lines = [];
+  const w = data.whole;
+  lines.push(`## Lint cost`, '');
+  lines.push(`Machine: ${machineLine(data)}. ESLint ${data.eslint}. Took ${fmt(data.durationS)} s.`, '');
+  lines.push(`Corpus: ${fmt(data.corpus.files, 0)} files, ${fmt(data.corpus.lines, 0)} lines of installed packages (${groupPackages(data.corpus.packages)}), built at run time. ${data.setup.runs} runs; in each, every file is linted by both configs back to back.`, '');
+  lines.push('| Config | Median CPU ms | Median wall ms | Findings |');
+  lines.push('|---|---:|---:|---:|');
+  const count = (findings) => Object.entries(findings ?? {}).reduce((sum, [, n]) => sum + n, 0);
+  lines.push(`| \`js.configs.recommended\` | ${fmt(w.base.cpuMs.median, 0)} | ${fmt(w.base.wallMs.median, 0)} | ${fmt(count(data.findings.base), 0)} |`);
+  lines.push(`| + \`sleepless\` recommended | ${fmt(w.sleepless.cpuMs.median, 0)} | ${fmt(w.sleepless.wallMs.median, 0)} | ${fmt(count(data.findings.sleepless), 0)} (sleepless: ${data.sleeplessFindings.length}) |`);
+  lines.push('');
+  const o = data.overhead;
+  lines.push(`- Added time: ${fmt(o.cpuPercent, 2)} % CPU, ${fmt(o.wallPercent, 2)} % wall (medians); paired per run: ${o.pairedCpuPercentPerRun.map((v) => `${fmt(v, 2)} %`).join(', ')} CPU. Target ≤ 3 %: ${verdict(o.pairedCpuPercentMedian <= 3 && o.cpuPercent <= 3)}.`);
+  const p = data.perRule;
+  lines.push(`- Rules' own time (Linter stats, ${fmt(data.scaling.at(-1)?.lines, 0)} lines): sleepless ${fmt(p.sleeplessRulesMs, 0)} ms = ${fmt(p.sleeplessShareOfRulesPercent, 1)} % of all rule time (${fmt(p.allRulesMs, 0)} ms), ${fmt(p.sleeplessShareOfStatsRunPercent, 1)} % of the whole run (${fmt(p.statsRunWallMs, 0)} ms, parse ${fmt(p.parseMs, 0)} ms).`);
+  lines.push('', '| Input | Files | Lines | sleepless rules ms | ms / 10k lines | all rules ms / 10k lines |', '|---|---:|---:|---:|---:|---:|');
+  for (const row of data.scaling) lines.push(`| ${row.scale}× | ${fmt(row.files, 0)} | ${fmt(row.lines, 0)} | ${fmt(row.sleeplessRulesMs, 0)} | ${fmt(row.sleeplessMsPer10kLines, 1)} | ${fmt(row.allRulesMsPer10kLines, 1)} |`);
+  for (const row of data.bigFiles ?? []) lines.push(`| one file: \`${row.file}\` | 1 | ${fmt(row.lines, 0)} | ${fmt(row.sleeplessRulesMs, 0)} | ${fmt(row.sleeplessMsPer10kLines, 1)} | ${fmt(row.allRulesMsPer10kLines, 1)} |`);
+  const first = data.scaling[0];
+  const last = data.scaling.at(-1);
+  if (first && last) {
+    const ratio = last.sleeplessMsPer10kLines / first.sleeplessMsPer10kLines;
+    lines.push('', `- Linear growth: time per 10k lines at 4× is ${fmt(ratio, 2)}× that at 1× (1.0 = perfectly linear; below 1 is JIT warm-up and noise). ${verdict(ratio <= 1.25)}.`);
+  }
+  const byRule = {};
+  for (const f of data.sleeplessFindings) byRule[f.rule] = (byRule[f.rule] ?? 0) + 1;
+  lines.push(`- sleepless findings in this code: ${data.sleeplessFindings.length ? Object.entries(byRule).map(([r, n]) => `${r} ${n}`).join(', ') : 'none'} (locations in lint.json).`);
+  lines.push('');
+  return lines.join('\n');
+}
+
+export function buildSummary({ flush, throughput, lint }) {
+  const parts = ['# Benchmark results', ''];
+  parts.push(
+    'Generated by `npm run bench` (bench/run.js). Benchmarks print figures; they assert nothing. Timings on a shared or loaded machine are noisy: compare ratios measured in the same run rather than absolute times across runs.',
+    '',
+  );
+  if (flush) parts.push(flushSection(flush));
+  if (throughput) parts.push(throughputSection(throughput));
+  if (lint) parts.push(lintSection(lint));
+  return `${parts.join('\n').trimEnd()}\n`;
+}
