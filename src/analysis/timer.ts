@@ -48,10 +48,13 @@ const INTERVAL_KEYS = ['interval', 'intervalBetweenAttempts', 'pollInterval', 'p
 
 /** Describes `call` as a timer or helper that sleep-polls in-process state, or null. */
 export function describeTimerWait(call: TSESTree.CallExpression, ctx: FileContext): TimerWait | null {
+  const timer = timerFunction(call.callee, ctx);
+  // Most calls are neither timers nor candidates for a polling helper: answer those without the cache,
+  // so the per-file memo only holds the few calls that needed real work.
+  if (timer === null && !mayCallHelper(call)) return null;
   const cache = ctx.cache<TimerWait | null>('timer-wait');
   if (cache.has(call)) return cache.get(call)!;
   let result: TimerWait | null = null;
-  const timer = timerFunction(call.callee, ctx);
   if (timer === 'setInterval') result = intervalWait(call, ctx);
   else if (timer === 'setTimeout' || timer === 'setImmediate') result = rearmWait(call, timer, ctx);
   else if (timer === null) result = helperWait(call, ctx);
@@ -573,11 +576,19 @@ function intervalArgument(call: TSESTree.CallExpression, keys: readonly string[]
   return null;
 }
 
-function helperWait(call: TSESTree.CallExpression, ctx: FileContext): TimerWait | null {
+/** A polling helper is called by name with a predicate, inline or by name; a call with neither polls nothing. */
+function mayCallHelper(call: TSESTree.CallExpression): boolean {
   const callee = unwrap(call.callee);
-  if (callee.type !== T.Identifier && callee.type !== T.MemberExpression) return null;
-  // A predicate is passed inline or by name; a call with neither polls nothing.
-  if (!call.arguments.some((a) => { const u = unwrap(a); return isFunction(u) || u.type === T.Identifier; })) return null;
+  if (callee.type !== T.Identifier && callee.type !== T.MemberExpression) return false;
+  return call.arguments.some((a) => {
+    const u = unwrap(a);
+    return isFunction(u) || u.type === T.Identifier;
+  });
+}
+
+function helperWait(call: TSESTree.CallExpression, ctx: FileContext): TimerWait | null {
+  if (!mayCallHelper(call)) return null;
+  const callee = unwrap(call.callee) as TSESTree.Identifier | TSESTree.MemberExpression;
   const name = calleeName(callee) ?? 'helper';
   let predicateIndex = 0;
   let delay: Delay | null;
