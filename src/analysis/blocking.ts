@@ -105,7 +105,7 @@ export function describeBlockingPrimitive(
   ctx: FileContext,
   env: Environment = NO_ENV,
 ): BlockingSleepCall | null {
-  if (!mayBlock(ctx)) return null;
+  if (!mayBlock(ctx) || !mayBePrimitive(call, ctx)) return null;
   if (env !== NO_ENV) return primitiveUncached(call, ctx, env);
   const cache = ctx.cache<BlockingSleepCall | null>('blocking-primitive');
   if (cache.has(call)) return cache.get(call)!;
@@ -127,6 +127,32 @@ function mayBlock(ctx: FileContext): boolean {
     cache.set(program, result);
   }
   return result;
+}
+
+/** Names a blocking primitive is called by (`Atomics.wait`, `execSync`, `sleep.msleep`, `deasync.runLoopOnce`…). */
+const PRIMITIVE_NAMES = new Set(['wait', 'execSync', 'execFileSync', 'spawnSync', 'sleep', 'msleep', 'usleep', 'runLoopOnce', 'loopWhile']);
+
+/**
+ * Cheap, before any scope lookup: the callee is named like a primitive, is a `require(…)` call, or the file
+ * imports a module whose exports can be renamed (`import snooze from 'system-sleep'`, `import { execSync as run }`).
+ */
+function mayBePrimitive(call: TSESTree.CallExpression, ctx: FileContext): boolean {
+  const callee = unwrap(call.callee);
+  if (callee.type === T.CallExpression) return true;
+  if (callee.type === T.MemberExpression) {
+    const prop = staticPropertyName(callee);
+    return prop !== null && PRIMITIVE_NAMES.has(prop);
+  }
+  if (callee.type !== T.Identifier) return false;
+  if (PRIMITIVE_NAMES.has(callee.name)) return true;
+  const cache = ctx.cache<boolean>('imports-sleep-package');
+  const program = ctx.sourceCode.ast as Node;
+  let imports = cache.get(program);
+  if (imports === undefined) {
+    imports = /['"`](?:system-sleep|sleep|deasync|(?:node:)?child_process)['"`]/.test(ctx.sourceCode.text);
+    cache.set(program, imports);
+  }
+  return imports;
 }
 
 function primitiveUncached(call: TSESTree.CallExpression, ctx: FileContext, env: Environment): BlockingSleepCall | null {
