@@ -586,9 +586,43 @@ function mayCallHelper(call: TSESTree.CallExpression): boolean {
   });
 }
 
+/**
+ * Per file, before any scope lookup: whether a polling package is imported, and the names of the file's
+ * functions that could be polling helpers (they loop or set a timer, and call one of their parameters).
+ */
+function helperCandidates(ctx: FileContext): { packages: boolean; names: ReadonlySet<string> } {
+  const cache = ctx.cache<{ packages: boolean; names: ReadonlySet<string> }>('helper-candidates');
+  const program = ctx.sourceCode.ast as Node;
+  const cached = cache.get(program);
+  if (cached) return cached;
+  const names = new Set<string>();
+  for (const scope of ctx.sourceCode.scopeManager?.scopes ?? []) {
+    for (const variable of scope.variables) {
+      const def = variable.defs[0];
+      if (!def) continue;
+      const fn = def.type === 'FunctionName' ? (def.node as Node)
+        : def.type === 'Variable' && def.node.type === T.VariableDeclarator && def.node.init ? unwrap(def.node.init) : null;
+      if (!isFunction(fn) || fn.params.length === 0) continue;
+      const body = ctx.sourceCode.text.slice(fn.body.range[0], fn.body.range[1]);
+      if (fn.params.some((p) => p.type === T.Identifier && body.includes(`${p.name}(`)) && /\b(while|for|setInterval|setTimeout|setImmediate)\b/.test(body)) {
+        names.add(variable.name);
+      }
+    }
+  }
+  const packages = [...POLLING_PACKAGES.keys()].some((m) => ctx.sourceCode.text.includes(m));
+  const result = { packages, names };
+  cache.set(program, result);
+  return result;
+}
+
 function helperWait(call: TSESTree.CallExpression, ctx: FileContext): TimerWait | null {
   if (!mayCallHelper(call)) return null;
   const callee = unwrap(call.callee) as TSESTree.Identifier | TSESTree.MemberExpression;
+  const declared = ctx.polling.names.size + ctx.polling.paths.size + ctx.polling.modules.size > 0;
+  if (!declared) {
+    const candidates = helperCandidates(ctx);
+    if (!candidates.packages && (callee.type !== T.Identifier || !candidates.names.has(callee.name))) return null;
+  }
   const name = calleeName(callee) ?? 'helper';
   let predicateIndex = 0;
   let delay: Delay | null;
