@@ -1,7 +1,7 @@
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES as T } from '@typescript-eslint/utils';
 import { enclosingFunction, pathOf, staticPropertyName, unwrap, type LoopNode, type Node } from './ast.js';
-import type { FileContext } from './context.js';
+import { fileMentions, type FileContext } from './context.js';
 import { bindParameters, describeDelay, EMPTY_ENV, evaluateNumber, type Delay, type Environment } from './evaluate.js';
 import { describeLoopWait } from './loop.js';
 import { findVariable, resolveName } from './scope.js';
@@ -119,14 +119,7 @@ export function describeBlockingPrimitive(
  * `system-sleep`, `deasync`): a file that mentions none of them has none, and its calls are not examined.
  */
 function mayBlock(ctx: FileContext): boolean {
-  const cache = ctx.cache<boolean>('may-block');
-  const program = ctx.sourceCode.ast as Node;
-  let result = cache.get(program);
-  if (result === undefined) {
-    result = /Atomics|child_process|deasync|['"`](?:system-)?sleep['"`]/.test(ctx.sourceCode.text);
-    cache.set(program, result);
-  }
-  return result;
+  return fileMentions(ctx, 'blocking-sources', /Atomics|child_process|deasync|['"`](?:system-)?sleep['"`]/);
 }
 
 /** Names a blocking primitive is called by (`Atomics.wait`, `execSync`, `sleep.msleep`, `deasync.runLoopOnce`…). */
@@ -145,14 +138,7 @@ function mayBePrimitive(call: TSESTree.CallExpression, ctx: FileContext): boolea
   }
   if (callee.type !== T.Identifier) return false;
   if (PRIMITIVE_NAMES.has(callee.name)) return true;
-  const cache = ctx.cache<boolean>('imports-sleep-package');
-  const program = ctx.sourceCode.ast as Node;
-  let imports = cache.get(program);
-  if (imports === undefined) {
-    imports = /['"`](?:system-sleep|sleep|deasync|(?:node:)?child_process)['"`]/.test(ctx.sourceCode.text);
-    cache.set(program, imports);
-  }
-  return imports;
+  return fileMentions(ctx, 'renamable-primitives', /['"`](?:system-sleep|sleep|deasync|(?:node:)?child_process)['"`]/);
 }
 
 function primitiveUncached(call: TSESTree.CallExpression, ctx: FileContext, env: Environment): BlockingSleepCall | null {

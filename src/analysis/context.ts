@@ -108,3 +108,18 @@ function declaredFunctions(entries: readonly SleepFunctionOption[]): {
   }
   return { names, paths, modules };
 }
+
+/**
+ * Whether the file's text matches `pattern`, computed once per file and key: a cheap gate that spares every
+ * scope lookup in files that cannot contain what an analysis looks for.
+ */
+export function fileMentions(ctx: FileContext, key: string, pattern: RegExp): boolean {
+  const cache = ctx.cache<boolean>(`mentions:${key}`);
+  const program = ctx.sourceCode.ast as Node;
+  let result = cache.get(program);
+  if (result === undefined) {
+    result = pattern.test(ctx.sourceCode.text);
+    cache.set(program, result);
+  }
+  return result;
+}

@@ -4,7 +4,7 @@ import {
   calleeName, contains, enclosingFunction, isFunction, pathOf, rootOf, staticPropertyName, unwrap, walkSameFunction,
   type FunctionNode, type Node,
 } from './ast.js';
-import type { DeclaredFunctions, FileContext } from './context.js';
+import { fileMentions, type DeclaredFunctions, type FileContext } from './context.js';
 import { bindParameters, describeDelay, EMPTY_ENV, isComputedDelay, type Delay, type Environment } from './evaluate.js';
 import { exitConditions, isLoggingCall, MUTATORS, smallestCover } from './loop.js';
 import { findVariable, resolveName } from './scope.js';
@@ -88,14 +88,7 @@ export function timerFunction(calleeNode: Node, ctx: FileContext): string | null
 }
 
 function importsTimers(ctx: FileContext): boolean {
-  const cache = ctx.cache<boolean>('imports-timers');
-  const program = ctx.sourceCode.ast as Node;
-  let result = cache.get(program);
-  if (result === undefined) {
-    result = /['"`](node:)?timers['"`]/.test(ctx.sourceCode.text);
-    cache.set(program, result);
-  }
-  return result;
+  return fileMentions(ctx, 'timers-module', /['"`](node:)?timers['"`]/);
 }
 
 /** A callback argument as a function of this file: inline, or a name bound to one. */
