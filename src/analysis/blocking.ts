@@ -138,7 +138,31 @@ function mayBePrimitive(call: TSESTree.CallExpression, ctx: FileContext): boolea
   }
   if (callee.type !== T.Identifier) return false;
   if (PRIMITIVE_NAMES.has(callee.name)) return true;
-  return fileMentions(ctx, 'renamable-primitives', /['"`](?:system-sleep|sleep|deasync|(?:node:)?child_process)['"`]/);
+  return renamedPrimitives(ctx).has(callee.name);
+}
+
+const PRIMITIVE_MODULE = /['"`](?:system-sleep|sleep|deasync|(?:node:)?child_process)['"`]/;
+
+/** Per file: local names bound by an import or `require` of a module with blocking primitives. */
+function renamedPrimitives(ctx: FileContext): ReadonlySet<string> {
+  const cache = ctx.cache<ReadonlySet<string>>('renamed-primitives');
+  const program = ctx.sourceCode.ast as Node;
+  const cached = cache.get(program);
+  if (cached) return cached;
+  const names = new Set<string>();
+  if (fileMentions(ctx, 'primitive-modules', PRIMITIVE_MODULE)) {
+    for (const scope of ctx.sourceCode.scopeManager?.scopes ?? []) {
+      for (const variable of scope.variables) {
+        const def = variable.defs[0];
+        if (!def) continue;
+        const source = def.type === 'ImportBinding' ? (def.parent as Node | null)
+          : def.type === 'Variable' && def.node.type === T.VariableDeclarator ? def.node.init : null;
+        if (source && PRIMITIVE_MODULE.test(ctx.text(source))) names.add(variable.name);
+      }
+    }
+  }
+  cache.set(program, names);
+  return names;
 }
 
 function primitiveUncached(call: TSESTree.CallExpression, ctx: FileContext, env: Environment): BlockingSleepCall | null {
