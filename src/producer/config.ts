@@ -134,6 +134,29 @@ function boolean(options: Record<string, unknown>, name: string, fallback: boole
   return value;
 }
 
+/**
+ * A nested pair of delays in ms (`retry: { baseDelay, maxDelay }`, `shardMapRefresh: { minDelay, maxDelay }`):
+ * only those two keys, each within 0–600,000, and the upper one not below the lower one.
+ */
+function delayRange<Low extends string, High extends string>(
+  options: Record<string, unknown>,
+  name: string,
+  low: Low,
+  high: High,
+  defaults: Record<Low | High, number>,
+): Record<Low | High, number> {
+  const input = object(options, name);
+  for (const key of Object.keys(input)) {
+    if (key !== low && key !== high) throw new ConfigError(`${name}.${key}`, `unknown option; allowed: ${low}, ${high}`);
+  }
+  const lowValue = integer(input, low, defaults[low], 0, 600_000, `${name}.${low}`);
+  const highValue = integer(input, high, defaults[high], 0, 600_000, `${name}.${high}`);
+  if (highValue < lowValue) {
+    throw new ConfigError(`${name}.${high}`, `got ${highValue}, smaller than ${name}.${low} (${lowValue}); allowed: at least ${name}.${low}`);
+  }
+  return { [low]: lowValue, [high]: highValue } as Record<Low | High, number>;
+}
+
 function object(options: Record<string, unknown>, name: string): Record<string, unknown> {
   const value = options[name];
   if (value === undefined) return {};
@@ -193,28 +216,8 @@ export function resolveConfig(input: KinesisProducerOptions | undefined): Resolv
     throw new ConfigError('aggregation.maxSize', `got ${aggregation.maxSize}, larger than maxRecordSize (${maxRecordSize}); allowed: at most maxRecordSize, since an aggregated record is one Kinesis record`);
   }
   const collectionMaxSize = integer(options, 'collectionMaxSize', DEFAULTS.collectionMaxSize, 52_224, MAX);
-  const retryInput = object(options, 'retry');
-  for (const key of Object.keys(retryInput)) {
-    if (!['baseDelay', 'maxDelay'].includes(key)) throw new ConfigError(`retry.${key}`, 'unknown option; allowed: baseDelay, maxDelay');
-  }
-  const retry = {
-    baseDelay: integer(retryInput, 'baseDelay', DEFAULTS.retry.baseDelay, 0, 600_000, 'retry.baseDelay'),
-    maxDelay: integer(retryInput, 'maxDelay', DEFAULTS.retry.maxDelay, 0, 600_000, 'retry.maxDelay'),
-  };
-  if (retry.maxDelay < retry.baseDelay) {
-    throw new ConfigError('retry.maxDelay', `got ${retry.maxDelay}, smaller than retry.baseDelay (${retry.baseDelay}); allowed: at least retry.baseDelay`);
-  }
-  const refreshInput = object(options, 'shardMapRefresh');
-  for (const key of Object.keys(refreshInput)) {
-    if (!['minDelay', 'maxDelay'].includes(key)) throw new ConfigError(`shardMapRefresh.${key}`, 'unknown option; allowed: minDelay, maxDelay');
-  }
-  const shardMapRefresh = {
-    minDelay: integer(refreshInput, 'minDelay', DEFAULTS.shardMapRefresh.minDelay, 0, 600_000, 'shardMapRefresh.minDelay'),
-    maxDelay: integer(refreshInput, 'maxDelay', DEFAULTS.shardMapRefresh.maxDelay, 0, 600_000, 'shardMapRefresh.maxDelay'),
-  };
-  if (shardMapRefresh.maxDelay < shardMapRefresh.minDelay) {
-    throw new ConfigError('shardMapRefresh.maxDelay', `got ${shardMapRefresh.maxDelay}, smaller than shardMapRefresh.minDelay (${shardMapRefresh.minDelay}); allowed: at least minDelay`);
-  }
+  const retry = delayRange(options, 'retry', 'baseDelay', 'maxDelay', DEFAULTS.retry);
+  const shardMapRefresh = delayRange(options, 'shardMapRefresh', 'minDelay', 'maxDelay', DEFAULTS.shardMapRefresh);
   const maxOutstandingBytes = integer(options, 'maxOutstandingBytes', DEFAULTS.maxOutstandingBytes, 1, MAX);
   if (maxOutstandingBytes < maxRecordSize) {
     throw new ConfigError('maxOutstandingBytes', `got ${maxOutstandingBytes}, smaller than maxRecordSize (${maxRecordSize}); allowed: at least maxRecordSize, or a record of the largest allowed size could never be accepted`);
