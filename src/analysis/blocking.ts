@@ -2,6 +2,7 @@ import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES as T } from '@typescript-eslint/utils';
 import { enclosingFunction, pathOf, staticPropertyName, unwrap, type LoopNode, type Node } from './ast.js';
 import { fileMentions, type FileContext } from './context.js';
+import { mayBlock } from './gate.js';
 import { bindParameters, describeDelay, EMPTY_ENV, evaluateNumber, type Delay, type Environment } from './evaluate.js';
 import { describeLoopWait } from './loop.js';
 import { findVariable, resolveName } from './scope.js';
@@ -112,14 +113,6 @@ export function describeBlockingPrimitive(
   const result = primitiveUncached(call, ctx, env);
   cache.set(call, result);
   return result;
-}
-
-/**
- * Every blocking primitive comes from `Atomics` or a module the file names (`child_process`, `sleep`,
- * `system-sleep`, `deasync`): a file that mentions none of them has none, and its calls are not examined.
- */
-function mayBlock(ctx: FileContext): boolean {
-  return fileMentions(ctx, 'blocking-sources', /Atomics|child_process|deasync|['"`](?:system-)?sleep['"`]/);
 }
 
 /** Names a blocking primitive is called by (`Atomics.wait`, `execSync`, `sleep.msleep`, `deasync.runLoopOnce`…). */
@@ -450,6 +443,7 @@ export function describeBlockingSleep(
   env: Environment = NO_ENV,
   depth = 0,
 ): BlockingSleepCall | null {
+  if (!mayBlock(ctx)) return null;
   const primitive = describeBlockingPrimitive(call, ctx, env);
   if (primitive || depth > 3) return primitive;
   const callee = unwrap(call.callee);

@@ -45,12 +45,24 @@ export interface FileContext {
 }
 
 const contexts = new WeakMap<TSESTree.Program, Map<string, FileContext>>();
+/** The key of each options object seen (a rule's merged options are one object for every file it lints). */
+const optionsKeys = new WeakMap<AnalysisOptions, string>();
+const NO_OPTIONS: AnalysisOptions = Object.freeze({});
+
+function optionsKey(options: AnalysisOptions): string {
+  let key = optionsKeys.get(options);
+  if (key === undefined) {
+    key = JSON.stringify(options);
+    optionsKeys.set(options, key);
+  }
+  return key;
+}
 
 export function getFileContext(
   sourceCode: Readonly<TSESLint.SourceCode>,
-  options: AnalysisOptions = {},
+  options: AnalysisOptions = NO_OPTIONS,
 ): FileContext {
-  const key = JSON.stringify(options);
+  const key = optionsKey(options);
   let perFile = contexts.get(sourceCode.ast);
   if (!perFile) {
     perFile = new Map();
@@ -114,12 +126,17 @@ function declaredFunctions(entries: readonly SleepFunctionOption[]): {
  * scope lookup in files that cannot contain what an analysis looks for.
  */
 export function fileMentions(ctx: FileContext, key: string, pattern: RegExp): boolean {
-  const cache = ctx.cache<boolean>(`mentions:${key}`);
-  const program = ctx.sourceCode.ast as Node;
-  let result = cache.get(program);
+  let mentions = fileMentionsCache.get(ctx);
+  if (!mentions) {
+    mentions = new Map();
+    fileMentionsCache.set(ctx, mentions);
+  }
+  let result = mentions.get(key);
   if (result === undefined) {
     result = pattern.test(ctx.sourceCode.text);
-    cache.set(program, result);
+    mentions.set(key, result);
   }
   return result;
 }
+
+const fileMentionsCache = new WeakMap<FileContext, Map<string, boolean>>();

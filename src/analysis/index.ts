@@ -2,6 +2,7 @@ export * from './ast.js';
 export * from './context.js';
 export * from './describe.js';
 export * from './evaluate.js';
+export * from './gate.js';
 export * from './loop.js';
 export * from './sleep.js';
 export * from './state.js';

@@ -4,6 +4,7 @@ import { contains, isLoop, pathOf, rootOf, staticPropertyName, unwrap, walkSameF
 import type { FileContext } from './context.js';
 import { describeBlockingSleep } from './blocking.js';
 import { describeSleep, type SleepCall } from './sleep.js';
+import { mayPollWithin } from './gate.js';
 import { isComputedDelay } from './evaluate.js';
 import { readsPromise } from './types.js';
 import { findVariable } from './scope.js';
@@ -229,6 +230,7 @@ export function smallestCover(condition: Node, parts: Node[]): Node {
  * (a retry, remote polling, a worker loop, pacing, a countdown, a drain that awaits the work…).
  */
 export function describeLoopWait(loop: LoopNode, ctx: FileContext): LoopWait | null {
+  if (!mayPollWithin(ctx, loop.range)) return null;
   const { conditions, exitIfs } = exitConditions(loop);
   if (conditions.length === 0) return null;
   const facts = collectFacts(loop, exitIfs, ctx);

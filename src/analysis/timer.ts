@@ -51,7 +51,7 @@ export function describeTimerWait(call: TSESTree.CallExpression, ctx: FileContex
   const timer = timerFunction(call.callee, ctx);
   // Most calls are neither timers nor candidates for a polling helper: answer those without the cache,
   // so the per-file memo only holds the few calls that needed real work.
-  if (timer === null && !mayCallHelper(call)) return null;
+  if (timer === null && (!mayHaveHelpers(ctx) || !mayCallHelper(call))) return null;
   const cache = ctx.cache<TimerWait | null>('timer-wait');
   if (cache.has(call)) return cache.get(call)!;
   let result: TimerWait | null = null;
@@ -68,8 +68,6 @@ export function describeTimerWait(call: TSESTree.CallExpression, ctx: FileContex
 export function timerFunction(calleeNode: Node, ctx: FileContext): string | null {
   const callee = unwrap(calleeNode);
   if (callee.type === T.Identifier) {
-    // Under another name, a timer can only come from an import of `timers`: skip the lookup otherwise.
-    if (!TIMER_FUNCTIONS.has(callee.name) && !importsTimers(ctx)) return null;
     // Under another name, a timer can only come from an import of `timers`: skip the lookup otherwise.
     if (!TIMER_FUNCTIONS.has(callee.name) && !importsTimers(ctx)) return null;
     const binding = resolveName(callee, ctx.getScope(callee));
@@ -606,6 +604,13 @@ function helperCandidates(ctx: FileContext): { packages: boolean; names: Readonl
   const result = { packages, names };
   cache.set(program, result);
   return result;
+}
+
+/** Whether any call of this file can be a polling helper's: one is declared, imported, or defined here. */
+function mayHaveHelpers(ctx: FileContext): boolean {
+  if (ctx.polling.names.size + ctx.polling.paths.size + ctx.polling.modules.size > 0) return true;
+  const candidates = helperCandidates(ctx);
+  return candidates.packages || candidates.names.size > 0;
 }
 
 function helperWait(call: TSESTree.CallExpression, ctx: FileContext): TimerWait | null {

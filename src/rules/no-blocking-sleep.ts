@@ -1,4 +1,4 @@
-import { findBlockingSleep, formatDelay, getFileContext, shorten } from '../analysis/index.js';
+import { findBlockingSleep, formatDelay, getFileContext, mayBlock, shorten } from '../analysis/index.js';
 import { createRule } from '../util/create-rule.js';
 
 export type MessageIds = 'atomicsWait' | 'childProcess' | 'sleepPackage' | 'deasyncSleep' | 'deasyncLoop';
@@ -28,6 +28,7 @@ export default createRule<Options, MessageIds>({
   },
   create(context) {
     const ctx = getFileContext(context.sourceCode);
+    if (!mayBlock(ctx)) return {};
     return {
       CallExpression(call) {
         const sleep = findBlockingSleep(call, ctx);

@@ -1,5 +1,5 @@
 import type { JSONSchema, TSESLint, TSESTree } from '@typescript-eslint/utils';
-import { describeLoopWait, describeReplacement, describeTimerWait, formatDelay, getFileContext, shorten, type LoopNode, type Replacement } from '../analysis/index.js';
+import { describeLoopWait, describeReplacement, describeTimerWait, formatDelay, getFileContext, mayPollInLoop, mayPollWithTimer, shorten, type LoopNode, type Replacement } from '../analysis/index.js';
 import { createRule } from '../util/create-rule.js';
 
 export type MessageIds =
@@ -149,27 +149,32 @@ export default createRule<Options, MessageIds>({
       return { start: loop.loc.start, end: beforeBody.loc.end };
     }
 
-    return {
-      CallExpression(call) {
-        const wait = describeTimerWait(call, ctx);
-        if (!wait) return;
-        const condition = shorten(wait.conditionText);
-        const interval = formatDelay(wait.delay);
-        if (wait.zero) {
-          const how = wait.kind === 'interval' ? 'a `setInterval` callback' : wait.kind === 'rearm' ? `re-arming \`${wait.via}\`` : `\`${wait.via}\``;
-          context.report({ node: call.callee, messageId: 'timerPolledZero', data: { condition, how } });
-        } else if (wait.kind === 'interval') {
-          context.report({ node: call.callee, messageId: 'intervalPolled', data: { condition, interval } });
-        } else if (wait.kind === 'rearm') {
-          context.report({ node: call.callee, messageId: 'rearmPolled', data: { condition, interval, timer: wait.via } });
-        } else {
-          const messageId = wait.delayUnknown ? 'helperPolledDefault' : 'helperPolled';
-          context.report({ node: call.callee, messageId, data: { condition, interval, helper: wait.via } });
-        }
-      },
-      WhileStatement: check,
-      DoWhileStatement: check,
-      ForStatement: check,
-    };
+    function checkCall(call: TSESTree.CallExpression): void {
+      const wait = describeTimerWait(call, ctx);
+      if (!wait) return;
+      const condition = shorten(wait.conditionText);
+      const interval = formatDelay(wait.delay);
+      if (wait.zero) {
+        const how = wait.kind === 'interval' ? 'a `setInterval` callback' : wait.kind === 'rearm' ? `re-arming \`${wait.via}\`` : `\`${wait.via}\``;
+        context.report({ node: call.callee, messageId: 'timerPolledZero', data: { condition, how } });
+      } else if (wait.kind === 'interval') {
+        context.report({ node: call.callee, messageId: 'intervalPolled', data: { condition, interval } });
+      } else if (wait.kind === 'rearm') {
+        context.report({ node: call.callee, messageId: 'rearmPolled', data: { condition, interval, timer: wait.via } });
+      } else {
+        const messageId = wait.delayUnknown ? 'helperPolledDefault' : 'helperPolled';
+        context.report({ node: call.callee, messageId, data: { condition, interval, helper: wait.via } });
+      }
+    }
+
+    // Each half only where the file's text can hold what it looks for (see the gates in src/analysis/gate.ts).
+    const listeners: TSESLint.RuleListener = {};
+    if (mayPollWithTimer(ctx)) listeners.CallExpression = checkCall;
+    if (mayPollInLoop(ctx)) {
+      listeners.WhileStatement = check;
+      listeners.DoWhileStatement = check;
+      listeners.ForStatement = check;
+    }
+    return listeners;
   },
 });

@@ -1,4 +1,4 @@
-import { ESLintUtils } from '@typescript-eslint/utils';
+import type { ESLintUtils, TSESLint } from '@typescript-eslint/utils';
 
 export interface SleeplessDocs {
   description: string;
@@ -10,6 +10,47 @@ export interface SleeplessDocs {
 
 export const REPO_URL = 'https://github.com/sleepless-dev/eslint-plugin-sleepless';
 
-export const createRule = ESLintUtils.RuleCreator<SleeplessDocs>(
-  (name) => `${REPO_URL}/blob/main/docs/rules/${name}.md`,
-);
+type RuleDefinition<Options extends readonly unknown[], MessageIds extends string> = Readonly<
+  ESLintUtils.RuleWithMetaAndName<Options, MessageIds, SleeplessDocs>
+>;
+
+/**
+ * Defines a rule with its docs URL and its options merged over `meta.defaultOptions`, like typescript-eslint's
+ * `RuleCreator`, but without its per-file deep clone of the defaults: `create` runs once per file and rule, and
+ * our options are one flat object (arrays and booleans), so a shallow merge says the same. The merged options
+ * are frozen, so no rule can change what the next file sees.
+ */
+export function createRule<Options extends readonly unknown[], MessageIds extends string>({
+  name,
+  meta,
+  create,
+}: RuleDefinition<Options, MessageIds>): TSESLint.RuleModule<MessageIds, Options, SleeplessDocs> & { name: string } {
+  const defaults = (meta.defaultOptions ?? []) as readonly unknown[];
+  const frozenDefaults = Object.freeze(defaults.map((value) => (isPlainObject(value) ? Object.freeze({ ...value }) : value)));
+  return {
+    name,
+    meta: { ...meta, docs: { ...meta.docs, url: `${REPO_URL}/blob/main/docs/rules/${name}.md` } },
+    create(context) {
+      const given = context.options as readonly unknown[];
+      const options = given.length === 0 ? frozenDefaults : mergeOptions(frozenDefaults, given);
+      return create(context, options as unknown as Options);
+    },
+  };
+}
+
+function mergeOptions(defaults: readonly unknown[], given: readonly unknown[]): readonly unknown[] {
+  const length = Math.max(defaults.length, given.length);
+  const merged: unknown[] = [];
+  for (let i = 0; i < length; i++) {
+    const fallback = defaults[i];
+    const value = given[i];
+    if (value === undefined) merged.push(fallback);
+    else if (isPlainObject(fallback) && isPlainObject(value)) merged.push(Object.freeze({ ...fallback, ...value }));
+    else merged.push(value);
+  }
+  return Object.freeze(merged);
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
