@@ -1,15 +1,22 @@
-// What the rules cost: ESLint's Linter over real JavaScript installed in node_modules (the file list is built at run
-// time; nothing is copied into the repository), js.configs.recommended alone vs with sleepless recommended added.
-//   whole lint:  ≥ 5 runs; in every run each file is linted by both configs back to back (order alternating per
-//                file), so the noise of a shared machine falls on both alike; wall and CPU time (process.cpuUsage)
-//                summed per config, then the median over runs
+// What the rules cost: ESLint over real JavaScript installed in node_modules (the file list is built at run time;
+// nothing is copied into the repository), js.configs.recommended alone vs with sleepless recommended added.
+//   whole lint:  the ESLint class, as the CLI and editors use it (configs resolved once, not per file), one
+//                lintText() per file; 6 runs (see RUNS); in every run each file is linted by three engines back to back in
+//                rotating order: base, a second identical base ("control": the A/A pair that shows the noise
+//                floor), and base + sleepless. The process runs single-threaded (--single-threaded: no background
+//                GC or compiler threads whose CPU would land on whichever call is running) with --expose-gc; a
+//                young-generation GC before and after each call charges the garbage a call made to that call
+//                instead of to a later one. CPU (process.cpuUsage) and wall time summed per engine; medians over
+//                runs, and the paired overhead of each run.
 //   per rule:    one run with Linter stats on subsets of 1×, 2× and 4× the files (and one very large file alone),
 //                to see that the rules' time grows linearly with input
-// Writes bench/results/lint.json.   Run alone: node bench/lint.js [--quick]   (after npm run build)
+// Writes bench/results/lint.json.   Run alone: node bench/lint.js [--quick]   (after npm run build; it re-starts
+// itself with the V8 flags it needs)
+import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import js from '@eslint/js';
-import { Linter } from 'eslint';
+import { ESLint, Linter } from 'eslint';
 import { log, machineInfo, median, parseArgs, percentile, ROOT_DIR, round, writeResult } from './common.js';
 
 const NODE_MODULES = path.join(ROOT_DIR, 'node_modules');
@@ -39,7 +46,9 @@ const SOURCES = [
  * within-one-file linearity check. */
 const BIG_FILE = 'typescript/lib/_tsc.js';
 const SKIP_FILES = new Set(['typescript/lib/typescript.js', BIG_FILE]);
-const RUNS = { full: 5, quick: 2 };
+/** A multiple of the three engines: over all runs every file is linted by every engine in every position of its
+ * back-to-back triple equally often (the first lint of a file in a triple costs a little more). */
+const RUNS = { full: 6, quick: 3 };
 const TARGET_LINES = { full: 305_000, quick: 30_000 };
 
 /** Globals a Node or browser bundle may use, so no-undef reports real mistakes rather than every `window`. */
@@ -120,7 +129,7 @@ function configs(plugin) {
   const common = {
     name: 'bench/common',
     languageOptions: { ecmaVersion: 'latest', globals: GLOBALS },
-    linterOptions: { reportUnusedDisableDirectives: 'off' },
+    linterOptions: { reportUnusedDisableDirectives: 'off', noInlineConfig: true },
   };
   const base = [js.configs.recommended, common];
   return { base, sleepless: [...base, plugin.configs.recommended] };
@@ -168,27 +177,34 @@ function lintAll(linter, files, config, { stats = false } = {}) {
   return { wallMs, cpuMs: (cpu.user + cpu.system) / 1000, findings, fatal, fatalFiles, ruleMs, parseMs, perFile };
 }
 
+/** V8 flags of the timed process (see the header). */
+const V8_FLAGS = ['--single-threaded', '--expose-gc', '--max-semi-space-size=64'];
+const ENGINES = ['base', 'control', 'sleepless'];
+
+/** A young-generation collection, so the garbage of the call just timed is collected (and timed) with it. */
+const collectYoung = () => globalThis.gc({ type: 'minor', execution: 'sync' });
+
 /**
- * One timed run: every file linted by both configs back to back, the order alternating per file. Returns the
- * summed wall and CPU time per config, the findings per config, and the sleepless findings' locations.
+ * One timed run: every file linted by the three engines back to back, the order rotating per file and run. Returns
+ * the summed wall and CPU time per engine, the findings per engine, and the sleepless findings' locations.
  */
-function lintPaired(linter, files, configsByName, run) {
-  const totals = { base: { wallMs: 0, cpuMs: 0 }, sleepless: { wallMs: 0, cpuMs: 0 } };
-  const findings = { base: {}, sleepless: {} };
-  const fatalFiles = new Set();
+async function lintPaired(engines, files, run) {
+  const totals = Object.fromEntries(ENGINES.map((name) => [name, { wallMs: 0, cpuMs: 0 }]));
+  const findings = Object.fromEntries(ENGINES.map((name) => [name, {}]));
   const sleeplessFindings = [];
   for (const [index, file] of files.entries()) {
-    const filename = `/corpus/f${index}.${file.sourceType === 'module' ? 'mjs' : 'cjs'}`;
-    const order = (index + run) % 2 === 0 ? ['base', 'sleepless'] : ['sleepless', 'base'];
-    for (const name of order) {
+    const filePath = `/corpus/f${index}.${file.sourceType === 'module' ? 'mjs' : 'cjs'}`;
+    const shift = (index + run) % ENGINES.length;
+    for (const name of [...ENGINES.slice(shift), ...ENGINES.slice(0, shift)]) {
+      collectYoung();
       const cpuBefore = process.cpuUsage();
       const started = performance.now();
-      const messages = linter.verify(file.text, configsByName[name], { filename, allowInlineConfig: false });
+      const [result] = await engines[name].lintText(file.text, { filePath });
+      collectYoung();
       totals[name].wallMs += performance.now() - started;
       const cpu = process.cpuUsage(cpuBefore);
       totals[name].cpuMs += (cpu.user + cpu.system) / 1000;
-      for (const message of messages) {
-        if (message.fatal) fatalFiles.add(index);
+      for (const message of result.messages) {
         const key = message.ruleId ?? '(parser)';
         findings[name][key] = (findings[name][key] ?? 0) + 1;
         if (name === 'sleepless' && message.ruleId?.startsWith('sleepless/')) {
@@ -196,8 +212,11 @@ function lintPaired(linter, files, configsByName, run) {
         }
       }
     }
+    // The old generation fills slowly with what calls keep (ESLint's caches, promoted survivors): empty it now and
+    // then, outside the timing, so no engine is charged a full collection that all of them caused.
+    if (index % 200 === 199) globalThis.gc();
   }
-  return { totals, findings, fatalFiles, sleeplessFindings };
+  return { totals, findings, sleeplessFindings };
 }
 
 /** Quarters of the files with about equal line counts (largest first into the lightest quarter). */
@@ -221,9 +240,8 @@ export async function runLintBenchmark({ quick = false } = {}) {
   const runs = quick ? RUNS.quick : RUNS.full;
 
   const corpus = buildCorpus(quick ? TARGET_LINES.quick : TARGET_LINES.full);
-  const configsByName = { base, sleepless };
-  // Warm-up (not counted): the base config over every file, which also finds files that do not parse (both configs
-  // would skip those alike; they are dropped so both lint the same code), then both configs over a quarter.
+  // Warm-up (not counted): the base config over every file, which also finds files that do not parse (every engine
+  // would skip those alike; they are dropped so all lint the same code), then the three engines over a quarter.
   const warmStarted = performance.now();
   const warm = lintAll(linter, corpus.files, base);
   // A file whose package type says CommonJS may still be ESM (or the reverse): try the other source type once.
@@ -239,33 +257,48 @@ export async function runLintBenchmark({ quick = false } = {}) {
   const parseFailures = [...warm.fatalFiles].map((index) => corpus.files[index].relative);
   const files = corpus.files.filter((_, index) => !warm.fatalFiles.has(index));
   const lines = files.reduce((sum, file) => sum + file.lines, 0);
-  lintPaired(linter, files.slice(0, Math.ceil(files.length / 4)), configsByName, 0);
+  // One ESLint instance per engine, as a CLI run has one: its config is resolved once and cached for every file.
+  const engine = (config) => new ESLint({ cwd: '/corpus', overrideConfigFile: true, overrideConfig: config, cache: false });
+  const engines = { base: engine(base), control: engine(base), sleepless: engine(sleepless) };
+  await lintPaired(engines, files.slice(0, Math.ceil(files.length / 4)), 0);
   log(`lint corpus: ${files.length} files, ${lines} lines (${parseFailures.length} files that do not parse and ${corpus.skippedMinified} minified files left out); warm-up ${Math.round(performance.now() - warmStarted)} ms`);
 
-  const samples = { base: [], sleepless: [] };
-  const pairedOverheadCpu = [];
-  const pairedOverheadWall = [];
+  const samples = Object.fromEntries(ENGINES.map((name) => [name, []]));
+  const paired = { cpu: [], wall: [], controlCpu: [], controlWall: [] };
   let last;
   for (let run = 0; run < runs; run++) {
-    last = lintPaired(linter, files, configsByName, run + 1);
-    for (const name of ['base', 'sleepless']) samples[name].push({ wallMs: round(last.totals[name].wallMs, 1), cpuMs: round(last.totals[name].cpuMs, 1) });
-    pairedOverheadCpu.push((last.totals.sleepless.cpuMs / last.totals.base.cpuMs - 1) * 100);
-    pairedOverheadWall.push((last.totals.sleepless.wallMs / last.totals.base.wallMs - 1) * 100);
+    last = await lintPaired(engines, files, run + 1);
+    const t = last.totals;
+    for (const name of ENGINES) samples[name].push({ wallMs: round(t[name].wallMs, 1), cpuMs: round(t[name].cpuMs, 1) });
+    // Against the mean of the two identical base engines; the control's own distance from base is the noise floor.
+    paired.cpu.push((t.sleepless.cpuMs / ((t.base.cpuMs + t.control.cpuMs) / 2) - 1) * 100);
+    paired.wall.push((t.sleepless.wallMs / ((t.base.wallMs + t.control.wallMs) / 2) - 1) * 100);
+    paired.controlCpu.push((t.control.cpuMs / t.base.cpuMs - 1) * 100);
+    paired.controlWall.push((t.control.wallMs / t.base.wallMs - 1) * 100);
     log(
-      `lint run ${run + 1}/${runs}: base wall ${Math.round(last.totals.base.wallMs)} ms CPU ${Math.round(last.totals.base.cpuMs)} ms | with sleepless wall ${Math.round(last.totals.sleepless.wallMs)} ms CPU ${Math.round(last.totals.sleepless.cpuMs)} ms | CPU +${round(pairedOverheadCpu.at(-1), 2)} %`,
+      `lint run ${run + 1}/${runs}: CPU ms base ${Math.round(t.base.cpuMs)}, control ${Math.round(t.control.cpuMs)}, with sleepless ${Math.round(t.sleepless.cpuMs)} | sleepless ${round(paired.cpu.at(-1), 2)} %, control ${round(paired.controlCpu.at(-1), 2)} %`,
     );
   }
   const summarize = (values) => ({ median: round(median(values), 1), min: round(Math.min(...values), 1), max: round(Math.max(...values), 1), p95: round(percentile(values, 0.95), 1) });
   const whole = {};
-  for (const name of ['base', 'sleepless']) {
+  for (const name of ENGINES) {
     whole[name] = { wallMs: summarize(samples[name].map((s) => s.wallMs)), cpuMs: summarize(samples[name].map((s) => s.cpuMs)) };
   }
+  const bothBases = (key) => (whole.base[key].median + whole.control[key].median) / 2;
+  // Over all runs together, where the positions balance out (see RUNS).
+  const sum = (name, key) => samples[name].reduce((total, s) => total + s[key], 0);
   const overhead = {
-    cpuPercent: round(((whole.sleepless.cpuMs.median - whole.base.cpuMs.median) / whole.base.cpuMs.median) * 100, 2),
-    wallPercent: round(((whole.sleepless.wallMs.median - whole.base.wallMs.median) / whole.base.wallMs.median) * 100, 2),
-    pairedCpuPercentMedian: round(median(pairedOverheadCpu), 2),
-    pairedWallPercentMedian: round(median(pairedOverheadWall), 2),
-    pairedCpuPercentPerRun: pairedOverheadCpu.map((v) => round(v, 2)),
+    allRunsCpuPercent: round((sum('sleepless', 'cpuMs') / ((sum('base', 'cpuMs') + sum('control', 'cpuMs')) / 2) - 1) * 100, 2),
+    allRunsWallPercent: round((sum('sleepless', 'wallMs') / ((sum('base', 'wallMs') + sum('control', 'wallMs')) / 2) - 1) * 100, 2),
+    allRunsControlCpuPercent: round((sum('control', 'cpuMs') / sum('base', 'cpuMs') - 1) * 100, 2),
+    cpuPercent: round((whole.sleepless.cpuMs.median / bothBases('cpuMs') - 1) * 100, 2),
+    wallPercent: round((whole.sleepless.wallMs.median / bothBases('wallMs') - 1) * 100, 2),
+    pairedCpuPercentMedian: round(median(paired.cpu), 2),
+    pairedWallPercentMedian: round(median(paired.wall), 2),
+    pairedCpuPercentPerRun: paired.cpu.map((v) => round(v, 2)),
+    controlCpuPercentPerRun: paired.controlCpu.map((v) => round(v, 2)),
+    controlCpuPercentMedian: round(median(paired.controlCpu), 2),
+    controlWallPercentMedian: round(median(paired.controlWall), 2),
   };
   const findings = last.findings;
   const sleeplessFindings = last.sleeplessFindings;
@@ -350,8 +383,10 @@ export async function runLintBenchmark({ quick = false } = {}) {
         sleepless: 'the same + sleepless recommended (dist/index.js)',
       },
       runs,
-      order: 'each file linted by both configs back to back, the order alternating per file and per run, after one warm-up run',
-      timing: 'performance.now() and process.cpuUsage() around each Linter.verify() (texts are read beforehand), summed per config; parse is included, as in real use',
+      engines: 'one ESLint instance per config (overrideConfigFile: true, overrideConfig, cache off), lintText() per file with a virtual path, as the CLI lints: configs resolved once per engine; a second base engine ("control") as the A/A pair',
+      order: 'each file linted by the three engines back to back, the order rotating per file and per run, after one warm-up run over a quarter of the files',
+      process: `node ${V8_FLAGS.join(' ')}: no background GC or compiler threads; a young-generation GC before and after every call (the one after is timed with it), a full GC every 200 files outside the timing`,
+      timing: 'performance.now() and process.cpuUsage() around each lintText() (texts are read beforehand), summed per engine; parse is included, as in real use; overhead = with sleepless / mean of base and control - 1',
       perRule: 'Linter verifyAndFix({ fix: false, stats: true }) per file, one run per set; stats add their own overhead to every rule alike',
     },
     corpus: { files: files.length, lines, parseFailures, skippedMinified: corpus.skippedMinified, packages: [...new Set(files.map((f) => f.relative.split('/').slice(0, f.relative.startsWith('@') ? 2 : 1).join('/')))] },
@@ -366,14 +401,20 @@ export async function runLintBenchmark({ quick = false } = {}) {
     slowestFilesForSleepless: slowestFiles,
   };
   writeResult('lint', data);
-  log(`lint overhead (medians): CPU ${overhead.cpuPercent} %, wall ${overhead.wallPercent} %, paired CPU ${overhead.pairedCpuPercentMedian} %; sleepless findings ${sleeplessFindings.length}`);
+  log(`lint overhead: all runs CPU ${overhead.allRunsCpuPercent} % (control ${overhead.allRunsControlCpuPercent} %); medians CPU ${overhead.cpuPercent} %, wall ${overhead.wallPercent} %, paired CPU ${overhead.pairedCpuPercentMedian} % (control ${overhead.controlCpuPercentMedian} %); sleepless findings ${sleeplessFindings.length}`);
   return data;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { quick } = parseArgs();
-  runLintBenchmark({ quick }).catch((error) => {
-    console.error(error);
-    process.exitCode = 1;
-  });
+  if (typeof globalThis.gc !== 'function') {
+    // Re-start with the V8 flags the timing needs (see the header), passing the arguments on.
+    const child = spawnSync(process.execPath, [...V8_FLAGS, process.argv[1], ...process.argv.slice(2)], { stdio: 'inherit' });
+    process.exitCode = child.status ?? 1;
+  } else {
+    const { quick } = parseArgs();
+    runLintBenchmark({ quick }).catch((error) => {
+      console.error(error);
+      process.exitCode = 1;
+    });
+  }
 }

@@ -490,10 +490,9 @@ function helperShape(fn: FunctionNode, ctx: FileContext): HelperShape | null {
   const cache = ctx.cache<HelperShape | null>('polling-helper');
   if (cache.has(fn)) return cache.get(fn)!;
   cache.set(fn, null); // guards recursion
-  // Cheap first: a polling helper loops or sets a timer, and calls one of its parameters.
+  // Cheap first: a polling helper loops with an await or sets a timer, and calls one of its parameters.
   const body = ctx.sourceCode.text.slice(fn.body.range[0], fn.body.range[1]);
-  const called = fn.params.some((p) => p.type === T.Identifier && body.includes(`${p.name}(`));
-  if (!called || !/\b(while|for|setInterval|setTimeout|setImmediate)\b/.test(body)) return null;
+  if (!mayPollIn(body) || !fn.params.some((p) => p.type === T.Identifier && body.includes(`${p.name}(`))) return null;
   let shape: HelperShape | null = null;
   const keys = ctx.sourceCode.visitorKeys;
   const visit = (node: Node): void => {
@@ -567,6 +566,14 @@ function intervalArgument(call: TSESTree.CallExpression, keys: readonly string[]
   return null;
 }
 
+/**
+ * What a polling helper's body must hold (see helperShape): a loop with an await (where its sleep is), or a timer
+ * it sets by name.
+ */
+function mayPollIn(body: string): boolean {
+  return (body.includes('await') && /\b(while|for)\b/.test(body)) || /\bset(Interval|Timeout|Immediate)\b/.test(body);
+}
+
 /** A polling helper is called by name with a predicate, inline or by name; a call with neither polls nothing. */
 function mayCallHelper(call: TSESTree.CallExpression): boolean {
   const callee = unwrap(call.callee);
@@ -595,7 +602,7 @@ function helperCandidates(ctx: FileContext): { packages: boolean; names: Readonl
         : def.type === 'Variable' && def.node.type === T.VariableDeclarator && def.node.init ? unwrap(def.node.init) : null;
       if (!isFunction(fn) || fn.params.length === 0) continue;
       const body = ctx.sourceCode.text.slice(fn.body.range[0], fn.body.range[1]);
-      if (fn.params.some((p) => p.type === T.Identifier && body.includes(`${p.name}(`)) && /\b(while|for|setInterval|setTimeout|setImmediate)\b/.test(body)) {
+      if (mayPollIn(body) && fn.params.some((p) => p.type === T.Identifier && body.includes(`${p.name}(`))) {
         names.add(variable.name);
       }
     }
