@@ -83,7 +83,6 @@ export function lintSection(data) {
   lines.push(`| + \`sleepless\` recommended | ${fmt(w.sleepless.cpuMs.median, 0)} | ${fmt(w.sleepless.wallMs.median, 0)} | ${fmt(count(data.findings.sleepless), 0)} (sleepless: ${data.sleeplessFindings.length}) |`);
   lines.push('');
   const o = data.overhead;
-  const control = o.controlCpuPercentPerRun ? ` The control against base, the noise floor of this method: ${o.controlCpuPercentPerRun.map((v) => `${fmt(v, 2)} %`).join(', ')} (median ${fmt(o.controlCpuPercentMedian, 2)} %).` : '';
   const allRuns = o.allRunsCpuPercent ?? o.pairedCpuPercentMedian;
   lines.push(`- Added time: ${fmt(allRuns, 2)} % CPU${o.allRunsWallPercent !== undefined ? ` and ${fmt(o.allRunsWallPercent, 2)} % wall over all runs together` : ''}; per run: ${o.pairedCpuPercentPerRun.map((v) => `${fmt(v, 2)} %`).join(', ')} (median ${fmt(o.pairedCpuPercentMedian, 2)} %). Target ≤ 3 %: ${verdict(allRuns <= 3 && o.pairedCpuPercentMedian <= 3)}.`);
   if (o.controlCpuPercentPerRun) lines.push(`- The noise floor: the control (a second, identical base engine) against base: ${fmt(o.allRunsControlCpuPercent, 2)} % over all runs; per run ${o.controlCpuPercentPerRun.map((v) => `${fmt(v, 2)} %`).join(', ')}.`);
