@@ -65,8 +65,10 @@ export function normalizeRecord(input: unknown, defaultStream: string | undefine
   let data: Uint8Array;
   const rawData = record.data;
   if (typeof rawData === 'string') data = Buffer.from(rawData, 'utf8');
-  // A copy, so a caller reusing its buffer after put() cannot change what is sent.
-  else if (rawData instanceof Uint8Array) data = new Uint8Array(rawData);
+  // A copy, so a caller reusing its buffer after put() cannot change what is sent. Buffer.from() copies small data
+  // into Node's shared 8 KiB pool instead of giving each record an ArrayBuffer of its own: about half the memory
+  // per outstanding 100-byte record.
+  else if (rawData instanceof Uint8Array) data = Buffer.from(rawData);
   else {
     throw new ValidationError('data', `data must be a Uint8Array, a Buffer or a string (got ${describeType(rawData)})`);
   }
