@@ -1,7 +1,7 @@
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES as T } from '@typescript-eslint/utils';
 import { enclosingFunction, pathOf, staticPropertyName, unwrap, type LoopNode, type Node } from './ast.js';
-import { fileMentions, type FileContext } from './context.js';
+import { perFile, type FileContext } from './context.js';
 import { mayBlock } from './gate.js';
 import { bindParameters, describeDelay, EMPTY_ENV, evaluateNumber, type Delay, type Environment } from './evaluate.js';
 import { describeLoopWait } from './loop.js';
@@ -131,19 +131,15 @@ function mayBePrimitive(call: TSESTree.CallExpression, ctx: FileContext): boolea
   }
   if (callee.type !== T.Identifier) return false;
   if (PRIMITIVE_NAMES.has(callee.name)) return true;
-  return renamedPrimitives(ctx).has(callee.name);
+  return perFile(ctx, 'renamed-primitives', renamedPrimitives).has(callee.name);
 }
 
 const PRIMITIVE_MODULE = /['"`](?:system-sleep|sleep|deasync|(?:node:)?child_process)['"`]/;
 
-/** Per file: local names bound by an import or `require` of a module with blocking primitives. */
+/** Per file (see `perFile`): local names bound by an import or `require` of a module with blocking primitives. */
 function renamedPrimitives(ctx: FileContext): ReadonlySet<string> {
-  const cache = ctx.cache<ReadonlySet<string>>('renamed-primitives');
-  const program = ctx.sourceCode.ast as Node;
-  const cached = cache.get(program);
-  if (cached) return cached;
   const names = new Set<string>();
-  if (fileMentions(ctx, 'primitive-modules', PRIMITIVE_MODULE)) {
+  if (PRIMITIVE_MODULE.test(ctx.sourceCode.text)) {
     for (const scope of ctx.sourceCode.scopeManager?.scopes ?? []) {
       for (const variable of scope.variables) {
         const def = variable.defs[0];
@@ -154,7 +150,6 @@ function renamedPrimitives(ctx: FileContext): ReadonlySet<string> {
       }
     }
   }
-  cache.set(program, names);
   return names;
 }
 

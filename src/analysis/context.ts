@@ -121,22 +121,28 @@ function declaredFunctions(entries: readonly SleepFunctionOption[]): {
   return { names, paths, modules };
 }
 
-/**
- * Whether the file's text matches `pattern`, computed once per file and key: a cheap gate that spares every
- * scope lookup in files that cannot contain what an analysis looks for.
- */
-export function fileMentions(ctx: FileContext, key: string, pattern: RegExp): boolean {
-  let mentions = fileMentionsCache.get(ctx);
-  if (!mentions) {
-    mentions = new Map();
-    fileMentionsCache.set(ctx, mentions);
-  }
-  let result = mentions.get(key);
-  if (result === undefined) {
-    result = pattern.test(ctx.sourceCode.text);
-    mentions.set(key, result);
-  }
-  return result;
+/** Whether the options declare any function at all. */
+export function declaresAny(functions: DeclaredFunctions): boolean {
+  return functions.names.size + functions.paths.size + functions.modules.size > 0;
 }
 
-const fileMentionsCache = new WeakMap<FileContext, Map<string, boolean>>();
+/** Facts of one file, keyed by its AST, so the rules (each with a `FileContext` of its own) share one answer. */
+const fileFacts = new WeakMap<object, Map<string, unknown>>();
+
+/**
+ * A fact of the file alone (its text, its scopes; never of the rule options), computed once per file under `key`:
+ * the per-file gates and candidate lists that spare every scope lookup in files that cannot hold what an analysis
+ * looks for. `compute` should be a module-level function, so that a cached answer costs no allocation.
+ */
+export function perFile<V>(ctx: FileContext, key: string, compute: (ctx: FileContext) => V): V {
+  const ast = ctx.sourceCode.ast;
+  let facts = fileFacts.get(ast);
+  if (!facts) {
+    facts = new Map();
+    fileFacts.set(ast, facts);
+  }
+  if (facts.has(key)) return facts.get(key) as V;
+  const value = compute(ctx);
+  facts.set(key, value);
+  return value;
+}

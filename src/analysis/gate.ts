@@ -1,4 +1,4 @@
-import type { FileContext } from './context.js';
+import { declaresAny, perFile, type FileContext } from './context.js';
 
 /**
  * Per-file gates: what a file's text must contain for an analysis to find anything in it. Each one is a
@@ -6,27 +6,6 @@ import type { FileContext } from './context.js';
  * file without registering a listener (most files of a code base have no sleep at all). Plain substring
  * searches, not one regular expression with alternatives: V8 scans for a literal several times faster.
  */
-
-interface Gates {
-  block?: boolean;
-  /** Offsets of every `await` in the text, ascending. */
-  awaits?: number[];
-  loopSleep?: boolean;
-  timer?: boolean;
-}
-
-/** Keyed by the file's AST, so the rules (each with its own `FileContext`) share one answer per file. */
-const gates = new WeakMap<object, Gates>();
-
-function gatesOf(ctx: FileContext): Gates {
-  const ast = ctx.sourceCode.ast;
-  let entry = gates.get(ast);
-  if (!entry) {
-    entry = {};
-    gates.set(ast, entry);
-  }
-  return entry;
-}
 
 const SLEEP_MODULE = /['"`](?:system-)?sleep['"`]/;
 
@@ -36,13 +15,12 @@ const SLEEP_MODULE = /['"`](?:system-)?sleep['"`]/;
  * them has no blocking sleep.
  */
 export function mayBlock(ctx: FileContext): boolean {
-  const entry = gatesOf(ctx);
-  if (entry.block === undefined) {
-    const text = ctx.sourceCode.text;
-    entry.block =
-      text.includes('Atomics') || text.includes('child_process') || text.includes('deasync') || (text.includes('sleep') && SLEEP_MODULE.test(text));
-  }
-  return entry.block;
+  return perFile(ctx, 'gate:block', mentionsBlocking);
+}
+
+function mentionsBlocking(ctx: FileContext): boolean {
+  const text = ctx.sourceCode.text;
+  return text.includes('Atomics') || text.includes('child_process') || text.includes('deasync') || (text.includes('sleep') && SLEEP_MODULE.test(text));
 }
 
 /**
@@ -50,9 +28,11 @@ export function mayBlock(ctx: FileContext): boolean {
  * awaited in the loop) or a blocking one (see `mayBlock`).
  */
 export function mayPollInLoop(ctx: FileContext): boolean {
-  const entry = gatesOf(ctx);
-  entry.loopSleep ??= ctx.sourceCode.text.includes('await') || mayBlock(ctx);
-  return entry.loopSleep;
+  return perFile(ctx, 'gate:loop', mentionsLoopSleep);
+}
+
+function mentionsLoopSleep(ctx: FileContext): boolean {
+  return ctx.sourceCode.text.includes('await') || mayBlock(ctx);
 }
 
 /**
@@ -61,16 +41,15 @@ export function mayPollInLoop(ctx: FileContext): boolean {
  * loops with an awaited or blocking sleep or sets one of those timers, or a helper the options declare.
  */
 export function mayPollWithTimer(ctx: FileContext): boolean {
-  const polling = ctx.polling;
-  if (polling.names.size + polling.paths.size + polling.modules.size > 0) return true;
-  const entry = gatesOf(ctx);
-  if (entry.timer === undefined) {
-    const text = ctx.sourceCode.text;
-    entry.timer =
-      text.includes('setInterval') || text.includes('setTimeout') || text.includes('setImmediate') || text.includes('timers') ||
-      text.includes('p-wait-for') || text.includes('async-wait-until') || mayPollInLoop(ctx);
-  }
-  return entry.timer;
+  return declaresAny(ctx.polling) || perFile(ctx, 'gate:timer', mentionsTimer);
+}
+
+function mentionsTimer(ctx: FileContext): boolean {
+  const text = ctx.sourceCode.text;
+  return (
+    text.includes('setInterval') || text.includes('setTimeout') || text.includes('setImmediate') || text.includes('timers') ||
+    text.includes('p-wait-for') || text.includes('async-wait-until') || mayPollInLoop(ctx)
+  );
 }
 
 /**
@@ -79,8 +58,7 @@ export function mayPollWithTimer(ctx: FileContext): boolean {
  */
 export function mayPollWithin(ctx: FileContext, range: readonly [number, number]): boolean {
   if (mayBlock(ctx)) return true;
-  const entry = gatesOf(ctx);
-  const awaits = (entry.awaits ??= offsetsOf(ctx.sourceCode.text, 'await'));
+  const awaits = perFile(ctx, 'gate:await-offsets', awaitOffsets);
   let low = 0;
   let high = awaits.length;
   while (low < high) {
@@ -91,8 +69,10 @@ export function mayPollWithin(ctx: FileContext, range: readonly [number, number]
   return low < awaits.length && awaits[low]! < range[1];
 }
 
-function offsetsOf(text: string, word: string): number[] {
+/** Offsets of every `await` in the text, ascending. */
+function awaitOffsets(ctx: FileContext): number[] {
+  const text = ctx.sourceCode.text;
   const offsets: number[] = [];
-  for (let at = text.indexOf(word); at !== -1; at = text.indexOf(word, at + word.length)) offsets.push(at);
+  for (let at = text.indexOf('await'); at !== -1; at = text.indexOf('await', at + 5)) offsets.push(at);
   return offsets;
 }

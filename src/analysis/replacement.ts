@@ -1,7 +1,7 @@
 import type { TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES as T } from '@typescript-eslint/utils';
 import { contains, isFunction, pathOf, staticPropertyName, unwrap, walkSameFunction, type LoopNode, type Node } from './ast.js';
-import type { FileContext } from './context.js';
+import { perFile, type FileContext } from './context.js';
 import type { LoopWait } from './loop.js';
 import { findVariable, resolveName } from './scope.js';
 import { declaredTypeName, promiseMethods, typeInfo } from './types.js';
@@ -177,10 +177,10 @@ function keyName(key: TSESTree.Node): string | null {
 
 /** Local names bound to `KinesisProducer` from this package (import or require), memoised per file. */
 function producerClassNames(ctx: FileContext): Set<string> {
-  const cache = ctx.cache<Set<string>>('producer-class-names');
-  const program = ctx.sourceCode.ast as Node;
-  const cached = cache.get(program);
-  if (cached) return cached;
+  return perFile(ctx, 'producer-class-names', findProducerClassNames);
+}
+
+function findProducerClassNames(ctx: FileContext): Set<string> {
   const names = new Set<string>();
   for (const statement of ctx.sourceCode.ast.body) {
     if (statement.type === T.ImportDeclaration && statement.source.value === PRODUCER_MODULE) {
@@ -201,7 +201,6 @@ function producerClassNames(ctx: FileContext): Set<string> {
       }
     }
   }
-  cache.set(program, names);
   return names;
 }
 

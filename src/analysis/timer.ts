@@ -4,7 +4,7 @@ import {
   calleeName, contains, enclosingFunction, isFunction, pathOf, rootOf, staticPropertyName, unwrap, walkSameFunction,
   type FunctionNode, type Node,
 } from './ast.js';
-import { fileMentions, type DeclaredFunctions, type FileContext } from './context.js';
+import { declaresAny, perFile, type DeclaredFunctions, type FileContext } from './context.js';
 import { bindParameters, describeDelay, EMPTY_ENV, isComputedDelay, type Delay, type Environment } from './evaluate.js';
 import { exitConditions, isLoggingCall, MUTATORS, smallestCover } from './loop.js';
 import { findVariable, resolveName } from './scope.js';
@@ -85,8 +85,14 @@ export function timerFunction(calleeNode: Node, ctx: FileContext): string | null
   return null;
 }
 
+const TIMERS_IMPORT = /['"`](node:)?timers['"`]/;
+
 function importsTimers(ctx: FileContext): boolean {
-  return fileMentions(ctx, 'timers-module', /['"`](node:)?timers['"`]/);
+  return perFile(ctx, 'imports-timers', mentionsTimersModule);
+}
+
+function mentionsTimersModule(ctx: FileContext): boolean {
+  return TIMERS_IMPORT.test(ctx.sourceCode.text);
 }
 
 /** A callback argument as a function of this file: inline, or a name bound to one. */
@@ -490,9 +496,7 @@ function helperShape(fn: FunctionNode, ctx: FileContext): HelperShape | null {
   const cache = ctx.cache<HelperShape | null>('polling-helper');
   if (cache.has(fn)) return cache.get(fn)!;
   cache.set(fn, null); // guards recursion
-  // Cheap first: a polling helper loops with an await or sets a timer, and calls one of its parameters.
-  const body = ctx.sourceCode.text.slice(fn.body.range[0], fn.body.range[1]);
-  if (!mayPollIn(body) || !fn.params.some((p) => p.type === T.Identifier && body.includes(`${p.name}(`))) return null;
+  if (!mayBeHelper(fn, ctx)) return null;
   let shape: HelperShape | null = null;
   const keys = ctx.sourceCode.visitorKeys;
   const visit = (node: Node): void => {
@@ -567,11 +571,14 @@ function intervalArgument(call: TSESTree.CallExpression, keys: readonly string[]
 }
 
 /**
- * What a polling helper's body must hold (see helperShape): a loop with an await (where its sleep is), or a timer
- * it sets by name.
+ * Cheap, on the text before any walk (see helperShape): a polling helper calls one of its parameters, and loops
+ * with an await (where its sleep is) or sets a timer by name.
  */
-function mayPollIn(body: string): boolean {
-  return (body.includes('await') && /\b(while|for)\b/.test(body)) || /\bset(Interval|Timeout|Immediate)\b/.test(body);
+function mayBeHelper(fn: FunctionNode, ctx: FileContext): boolean {
+  if (fn.params.length === 0) return false;
+  const body = ctx.sourceCode.text.slice(fn.body.range[0], fn.body.range[1]);
+  const polls = (body.includes('await') && /\b(while|for)\b/.test(body)) || /\bset(Interval|Timeout|Immediate)\b/.test(body);
+  return polls && fn.params.some((p) => p.type === T.Identifier && body.includes(`${p.name}(`));
 }
 
 /** A polling helper is called by name with a predicate, inline or by name; a call with neither polls nothing. */
@@ -589,10 +596,10 @@ function mayCallHelper(call: TSESTree.CallExpression): boolean {
  * functions that could be polling helpers (they loop or set a timer, and call one of their parameters).
  */
 function helperCandidates(ctx: FileContext): { packages: boolean; names: ReadonlySet<string> } {
-  const cache = ctx.cache<{ packages: boolean; names: ReadonlySet<string> }>('helper-candidates');
-  const program = ctx.sourceCode.ast as Node;
-  const cached = cache.get(program);
-  if (cached) return cached;
+  return perFile(ctx, 'helper-candidates', findHelperCandidates);
+}
+
+function findHelperCandidates(ctx: FileContext): { packages: boolean; names: ReadonlySet<string> } {
   const names = new Set<string>();
   for (const scope of ctx.sourceCode.scopeManager?.scopes ?? []) {
     for (const variable of scope.variables) {
@@ -600,31 +607,24 @@ function helperCandidates(ctx: FileContext): { packages: boolean; names: Readonl
       if (!def) continue;
       const fn = def.type === 'FunctionName' ? (def.node as Node)
         : def.type === 'Variable' && def.node.type === T.VariableDeclarator && def.node.init ? unwrap(def.node.init) : null;
-      if (!isFunction(fn) || fn.params.length === 0) continue;
-      const body = ctx.sourceCode.text.slice(fn.body.range[0], fn.body.range[1]);
-      if (mayPollIn(body) && fn.params.some((p) => p.type === T.Identifier && body.includes(`${p.name}(`))) {
-        names.add(variable.name);
-      }
+      if (isFunction(fn) && mayBeHelper(fn, ctx)) names.add(variable.name);
     }
   }
   const packages = [...POLLING_PACKAGES.keys()].some((m) => ctx.sourceCode.text.includes(m));
-  const result = { packages, names };
-  cache.set(program, result);
-  return result;
+  return { packages, names };
 }
 
 /** Whether any call of this file can be a polling helper's: one is declared, imported, or defined here. */
 function mayHaveHelpers(ctx: FileContext): boolean {
-  if (ctx.polling.names.size + ctx.polling.paths.size + ctx.polling.modules.size > 0) return true;
+  if (declaresAny(ctx.polling)) return true;
   const candidates = helperCandidates(ctx);
   return candidates.packages || candidates.names.size > 0;
 }
 
+/** Called by describeTimerWait once `mayHaveHelpers` and `mayCallHelper` have said yes. */
 function helperWait(call: TSESTree.CallExpression, ctx: FileContext): TimerWait | null {
-  if (!mayCallHelper(call)) return null;
   const callee = unwrap(call.callee) as TSESTree.Identifier | TSESTree.MemberExpression;
-  const declared = ctx.polling.names.size + ctx.polling.paths.size + ctx.polling.modules.size > 0;
-  if (!declared) {
+  if (!declaresAny(ctx.polling)) {
     const candidates = helperCandidates(ctx);
     if (!candidates.packages && (callee.type !== T.Identifier || !candidates.names.has(callee.name))) return null;
   }
