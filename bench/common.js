@@ -57,6 +57,11 @@ export const median = (samples) => {
 export const round = (value, digits = 2) => (Number.isFinite(value) ? Math.round(value * 10 ** digits) / 10 ** digits : value);
 
 /** Quick (smoke) runs write to results/quick/, so they never replace the figures of a full run. */
+/** The fields every result file starts with: which benchmark, when, how long, in which mode, on what machine. */
+export function resultHeader(benchmark, startedAt, quick, machine) {
+  return { benchmark, date: startedAt.toISOString(), durationS: round((Date.now() - startedAt.getTime()) / 1000, 1), quick, machine };
+}
+
 export const resultsDir = (quick) => (quick ? path.join(RESULTS_DIR, 'quick') : RESULTS_DIR);
 
 export function writeResult(name, data) {

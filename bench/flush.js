@@ -9,7 +9,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { KinesisProducer } from '../dist/producer/index.js';
-import { createStream, log, machineInfo, makeClient, makeRecords, parseArgs, percentile, round, sendRaw, startKinesalite, writeResult } from './common.js';
+import { createStream, log, machineInfo, makeClient, makeRecords, parseArgs, percentile, round, sendRaw, startKinesalite, writeResult, resultHeader } from './common.js';
 
 const RECORD_BYTES = 100;
 const SHARDS = 4;
@@ -148,11 +148,7 @@ export async function runFlushBenchmark({ quick = false } = {}) {
     }
   }
   const data = {
-    benchmark: 'flush-latency',
-    date: startedAt.toISOString(),
-    durationS: round((Date.now() - startedAt.getTime()) / 1000, 1),
-    quick,
-    machine,
+    ...resultHeader('flush-latency', startedAt, quick, machine),
     setup: {
       recordBytes: RECORD_BYTES,
       shards: SHARDS,

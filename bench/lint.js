@@ -17,7 +17,7 @@ import { readdirSync, readFileSync, statSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import js from '@eslint/js';
 import { ESLint, Linter } from 'eslint';
-import { log, machineInfo, median, parseArgs, percentile, ROOT_DIR, round, writeResult } from './common.js';
+import { log, machineInfo, median, parseArgs, percentile, ROOT_DIR, round, writeResult, resultHeader } from './common.js';
 
 const NODE_MODULES = path.join(ROOT_DIR, 'node_modules');
 /** Package folders to draw files from, in order, until the corpus reaches its target size. */
@@ -372,11 +372,7 @@ export async function runLintBenchmark({ quick = false } = {}) {
     .map((f) => ({ file: f.file, lines: f.lines, sleeplessMs: round(f.sleeplessMs, 1), allRulesMs: round(f.allRulesMs, 1), parseMs: round(f.parseMs, 1), sleeplessShareOfRulesPercent: round((f.sleeplessMs / f.allRulesMs) * 100, 1) }));
 
   const data = {
-    benchmark: 'lint',
-    date: startedAt.toISOString(),
-    durationS: round((Date.now() - startedAt.getTime()) / 1000, 1),
-    quick,
-    machine,
+    ...resultHeader('lint', startedAt, quick, machine),
     eslint: Linter.version,
     setup: {
       corpus: `unminified .js/.mjs/.cjs files of installed packages (${SOURCES.join(', ')}), in that order, until ${quick ? TARGET_LINES.quick : TARGET_LINES.full} lines; typescript.js and tsserverlibrary.js left out (the same compiler as _tsc.js); nothing is copied into the repository`,

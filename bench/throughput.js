@@ -9,7 +9,7 @@
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
-import { createStream, log, machineInfo, makeClient, median, parseArgs, round, sendRaw, startKinesalite, writeResult } from './common.js';
+import { createStream, log, machineInfo, makeClient, median, parseArgs, round, sendRaw, startKinesalite, writeResult, resultHeader } from './common.js';
 
 const SHARDS = 4;
 const CONCURRENCY = 24;
@@ -229,11 +229,7 @@ export async function runThroughputBenchmark({ quick = false } = {}) {
     };
   });
   const data = {
-    benchmark: 'throughput',
-    date: startedAt.toISOString(),
-    durationS: round((Date.now() - startedAt.getTime()) / 1000, 1),
-    quick,
-    machine,
+    ...resultHeader('throughput', startedAt, quick, machine),
     setup: {
       shards: SHARDS,
       concurrency: CONCURRENCY,
