@@ -164,3 +164,17 @@ export function isUndefinedLike(node: Node): boolean {
 export function statementsOf(node: TSESTree.Statement): TSESTree.Statement[] {
   return node.type === T.BlockStatement ? node.body : [node];
 }
+
+/** The name a function is known by: its own, the variable or property it is assigned to, or its method key. */
+export function functionName(fn: FunctionNode): string | null {
+  if (fn.type !== T.ArrowFunctionExpression && fn.id) return fn.id.name;
+  const parent = fn.parent;
+  if (!parent) return null;
+  if (parent.type === T.VariableDeclarator && parent.id.type === T.Identifier) return parent.id.name;
+  if ((parent.type === T.MethodDefinition || parent.type === T.Property || parent.type === T.PropertyDefinition) && !parent.computed) {
+    const key = parent.key;
+    return key.type === T.Identifier ? key.name : key.type === T.PrivateIdentifier ? `#${key.name}` : key.type === T.Literal ? String(key.value) : null;
+  }
+  if (parent.type === T.AssignmentExpression) return pathOf(parent.left);
+  return null;
+}

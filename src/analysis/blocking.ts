@@ -4,7 +4,6 @@ import { enclosingFunction, pathOf, staticPropertyName, unwrap, type LoopNode, t
 import { perFile, type FileContext } from './context.js';
 import { mayBlock } from './gate.js';
 import { bindParameters, describeDelay, EMPTY_ENV, evaluateNumber, type Delay, type Environment } from './evaluate.js';
-import { describeLoopWait } from './loop.js';
 import { findVariable, resolveName } from './scope.js';
 import type { SleepCall } from './sleep.js';
 
@@ -449,38 +448,4 @@ export function describeBlockingSleep(
   if (!inner || inner === call) return null;
   const sleep = describeBlockingSleep(inner, ctx, bindParameters(binding.node, call.arguments, env), depth + 1);
   return sleep && { ...sleep, node: call, via: `${callee.name}()` };
-}
-
-function innermostLoop(node: Node): Node | null {
-  const fn = enclosingFunction(node);
-  for (let p = node.parent; p && p !== fn; p = p.parent) {
-    if (
-      p.type === T.WhileStatement || p.type === T.DoWhileStatement || p.type === T.ForStatement ||
-      p.type === T.ForInStatement || p.type === T.ForOfStatement
-    ) {
-      return p;
-    }
-  }
-  return null;
-}
-
-/**
- * The blocking sleep `call` performs, when it is one that `no-blocking-sleep` reports: a primitive (a
- * helper's body is reported where the primitive is written, not at every call), `deasync.runLoopOnce`
- * only inside a loop, and none inside a polling loop that `describeLoopWait` reports (that loop is
- * reported once, by `no-sleep-polling`, with the blocking sleep named in its message).
- */
-export function findBlockingSleep(call: TSESTree.CallExpression, ctx: FileContext): BlockingSleepCall | null {
-  const sleep = describeBlockingPrimitive(call, ctx);
-  if (!sleep) return null;
-  const loop = innermostLoop(call);
-  if (sleep.via === 'deasync.runLoopOnce()' && !loop) return null;
-  if (
-    loop &&
-    (loop.type === T.WhileStatement || loop.type === T.DoWhileStatement || loop.type === T.ForStatement) &&
-    describeLoopWait(loop as LoopNode, ctx)?.sleep.blocking
-  ) {
-    return null;
-  }
-  return sleep;
 }

@@ -2,9 +2,10 @@ import type { TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES as T } from '@typescript-eslint/utils';
 import { unwrap, walkSameFunction, type LoopNode, type Node } from './ast.js';
 import type { FileContext } from './context.js';
-import { exitConditions, isConstantTrue, smallestCover } from './loop.js';
+import { exitConditions, isConstantTrue } from './shapes/loop.js';
+import { smallestCover } from './shapes/common.js';
 import { findVariable } from './scope.js';
-import { classifyAtom, conditionAtoms, isReadOnlyCall, type Atom } from './state.js';
+import { classifyAtom, conditionAtoms, isReadOnlyCall, type Atom } from './dependence/atoms.js';
 
 /**
  * A loop that re-checks a condition without ever yielding, with a body that cannot change it:
@@ -35,7 +36,7 @@ function describeUncached(loop: LoopNode, ctx: FileContext): BusyWait | null {
   if (loop.test && !readsOnly(loop.test, ctx)) return null;
   if (!bodyReadsOnly(loop.body, ctx)) return null;
 
-  const { conditions } = exitConditions(loop);
+  const conditions = exitConditions(loop, ctx);
   if (conditions.length === 0) return null;
   const classified = conditions.map((condition) => ({
     condition,
@@ -86,10 +87,9 @@ function isBounded(loop: LoopNode, ctx: FileContext): boolean {
     return n.type === T.LogicalExpression && n.operator === '&&' ? [...conjuncts(n.left), ...conjuncts(n.right)] : [n];
   };
   if (loop.test && !isConstantTrue(loop.test) && conjuncts(loop.test).some(clockOnly)) return true;
-  const { exitIfs } = exitConditions(loop);
-  for (const statement of exitIfs) {
-    if (statement.type !== T.IfStatement) continue;
-    const atoms = conditionAtoms(statement.test).map((atom) => classifyAtom(atom, loop, ctx));
+  for (const condition of exitConditions(loop, ctx)) {
+    if (condition === loop.test) continue;
+    const atoms = conditionAtoms(condition).map((atom) => classifyAtom(atom, loop, ctx));
     if (atoms.some((a) => a.kind === 'clock')) return true;
   }
   return false;

@@ -2,7 +2,7 @@ import type { TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES as T } from '@typescript-eslint/utils';
 import { contains, isFunction, pathOf, staticPropertyName, unwrap, walkSameFunction, type LoopNode, type Node } from './ast.js';
 import { perFile, type FileContext } from './context.js';
-import type { LoopWait } from './loop.js';
+import type { LoopWait } from './waits.js';
 import { findVariable, resolveName } from './scope.js';
 import { declaredTypeName, promiseMethods, typeInfo } from './types.js';
 

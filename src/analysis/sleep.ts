@@ -94,7 +94,7 @@ function describePromiseTimer(node: TSESTree.NewExpression, ctx: FileContext, en
   const timerPath = pathOf(call.callee)?.replace(GLOBAL_OBJECTS, '');
   if (!timerPath || !CALLBACK_TIMERS.has(timerPath)) return null;
   const rootName = timerPath.split('.')[0]!;
-  if (!isGlobalName(ctx.getScope(call), rootName)) return null;
+  if (!isGlobalName(ctx.getScope(call), rootName) && !isProcessModule(call, rootName, ctx)) return null;
   const callback = call.arguments[0];
   if (!callback || !callsOnly(callback, resolve.name)) return null;
   const delayIndex = CALLBACK_TIMERS.get(timerPath);
@@ -328,4 +328,14 @@ function typedSleep(call: TSESTree.CallExpression, callee: Node, ctx: FileContex
   }
   const delay = { value: helper.constant, text: helper.constant === null ? 'its own delay' : null, nodes: [] };
   return { node: call, delay, zero: helper.constant === 0, blocking: false, via: `${name}()` };
+}
+
+/** `import process from 'node:process'`: the same object as the global. */
+function isProcessModule(call: TSESTree.CallExpression, rootName: string, ctx: FileContext): boolean {
+  if (rootName !== 'process') return false;
+  const callee = unwrap(call.callee);
+  const root = callee.type === T.MemberExpression ? unwrap(callee.object) : null;
+  if (!root || root.type !== T.Identifier) return false;
+  const binding = resolveName(root, ctx.getScope(root));
+  return binding.kind === 'module' && (binding.module === 'process' || binding.module === 'node:process');
 }

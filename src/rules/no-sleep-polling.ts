@@ -1,10 +1,10 @@
 import type { JSONSchema, TSESLint, TSESTree } from '@typescript-eslint/utils';
-import { describeLoopWait, describeReplacement, describeTimerWait, formatDelay, getFileContext, mayPollInLoop, mayPollWithTimer, shorten, type LoopNode, type Replacement } from '../analysis/index.js';
+import { describeGuardWaits, describeLoopWait, describeReplacement, describeTimerWait, enclosingFunction, functionName, type Judgement, formatDelay, getFileContext, mayPollInLoop, mayPollWithTimer, shorten, type LoopNode, type Replacement } from '../analysis/index.js';
 import { createRule } from '../util/create-rule.js';
 
 export type MessageIds =
   | 'polled' | 'polledZero' | 'polledBlocking' | 'polledAwait' | 'polledZeroAwait' | 'polledDeasync' | 'replaceLoop'
-  | 'intervalPolled' | 'rearmPolled' | 'helperPolled' | 'helperPolledDefault' | 'timerPolledZero';
+  | 'intervalPolled' | 'rearmPolled' | 'helperPolled' | 'helperPolledDefault' | 'timerPolledZero' | 'predicatePolled' | 'domPolled';
 export type Options = [
   {
     sleepFunctions?: (string | { from: string; name?: string })[];
@@ -62,6 +62,10 @@ export default createRule<Options, MessageIds>({
         '`{{condition}}` is polled every {{interval}} by `{{helper}}`: each wait lasts up to {{interval}} longer than the work it waits for. Await a promise or event that settles when it changes.',
       helperPolledDefault:
         '`{{condition}}` is polled by `{{helper}}` at a fixed interval: each wait lasts up to one interval longer than the work it waits for. Await a promise or event that settles when it changes.',
+      predicatePolled:
+        '`{{helper}}` polls the synchronous predicate `{{condition}}` {{every}}: a synchronous predicate can only read this process\'s memory, so every caller waits up to one interval longer than the change it waits for. Take a promise (or an event) that settles when the state changes, instead of a predicate.',
+      domPolled:
+        '`{{condition}}` polls the page\'s own DOM {{every}}{{how}}: each wait lasts up to one interval longer than the change it waits for. Await a `MutationObserver` (or `ResizeObserver`, for sizes) callback that settles when it changes.',
       timerPolledZero:
         '`{{condition}}` is polled on every turn of the event loop by {{how}}: it keeps the CPU busy until it changes. Await a promise or event that settles when it changes.',
     },
@@ -109,9 +113,36 @@ export default createRule<Options, MessageIds>({
   create(context, [options]) {
     const ctx = getFileContext(context.sourceCode, options);
 
+    /** The helper and DOM messages, shared by every shape; null for the shape's own message. */
+    function special(judgement: Judgement, node: TSESTree.Node, every: string, how: string): { messageId: MessageIds; data: Record<string, string> } | null {
+      const condition = shorten(judgement.conditionText);
+      if (judgement.predicate !== null) {
+        const fn = enclosingFunction(node);
+        return { messageId: 'predicatePolled', data: { helper: `${(fn && functionName(fn)) ?? 'this helper'}()`, condition, every } };
+      }
+      if (judgement.dom) return { messageId: 'domPolled', data: { condition, every, how } };
+      return null;
+    }
+
+    function every(delay: { value: number | null }, text: string): string {
+      return delay.value === 0 ? 'on every turn of the event loop' : `every ${text}`;
+    }
+
     function check(loop: LoopNode): void {
+      for (const guard of describeGuardWaits(loop, ctx)) {
+        const interval = formatDelay(guard.sleep.delay);
+        const other = special(guard, guard.node, every(guard.sleep.delay, interval), '');
+        const loc = (guard.node as TSESTree.IfStatement).test.loc;
+        if (other) context.report({ loc, ...other });
+        else context.report({ loc, messageId: guard.sleep.zero ? 'polledZero' : 'polled', data: { condition: shorten(guard.conditionText), interval } });
+      }
       const wait = describeLoopWait(loop, ctx);
       if (!wait) return;
+      const other = wait.sleep.blocking ? null : special(wait, loop, every(wait.sleep.delay, formatDelay(wait.sleep.delay)), '');
+      if (other) {
+        context.report({ loc: headLocation(loop), ...other });
+        return;
+      }
       const condition = shorten(wait.conditionText);
       const interval = formatDelay(wait.sleep.delay);
       const replacement = wait.sleep.blocking ? null : describeReplacement(wait, ctx, options.drainMethods);
@@ -154,6 +185,12 @@ export default createRule<Options, MessageIds>({
       if (!wait) return;
       const condition = shorten(wait.conditionText);
       const interval = formatDelay(wait.delay);
+      const how = wait.kind === 'interval' ? ' from a `setInterval` callback' : wait.kind === 'rearm' ? ` by re-arming \`${wait.via}\`` : ` through \`${wait.via}\``;
+      const other = special(wait, call, wait.delayUnknown ? 'at a fixed interval' : every(wait.delay, interval), how);
+      if (other && (wait.kind !== 'helper' || other.messageId === 'domPolled')) {
+        context.report({ node: call.callee, ...other });
+        return;
+      }
       if (wait.zero) {
         const how = wait.kind === 'interval' ? 'a `setInterval` callback' : wait.kind === 'rearm' ? `re-arming \`${wait.via}\`` : `\`${wait.via}\``;
         context.report({ node: call.callee, messageId: 'timerPolledZero', data: { condition, how } });

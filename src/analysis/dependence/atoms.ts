@@ -1,14 +1,16 @@
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES as T } from '@typescript-eslint/utils';
-import { contains, enclosingFunction, isPathPrefix, pathOf, rootOf, staticPropertyName, unwrap, type Node } from './ast.js';
-import type { FileContext } from './context.js';
-import { findVariable } from './scope.js';
+import { contains, enclosingFunction, isPathPrefix, pathOf, rootOf, staticPropertyName, unwrap, type Node } from '../ast.js';
+import type { FileContext } from '../context.js';
+import { findVariable } from '../scope.js';
+import { callIsRemote, REMOTE_CALL_NAME, REMOTE_PROPERTIES, REMOTE_ROOTS } from './functions.js';
 
 /**
  * What one atom of a condition (an operand of `&&`/`||`) reads:
  * - `state`: in-process state that only a callback of this process can change;
  * - `clock`: the wall clock (`Date.now()`), so the atom is a deadline or a quiet window, not a wait for state;
- * - `remote`: state owned by something else, observable only by asking (an `await`, sync I/O, the DOM, shared memory);
+ * - `remote`: state owned by something else, observable only by asking (an `await`, sync I/O, the OS, shared memory);
+ *   the page's own DOM is in-process (`dom`), a browser driven from outside is remote (its calls are awaited);
  * - `local`: a variable of the waiting function itself, or constants: nothing another callback changes.
  */
 export type AtomKind = 'state' | 'clock' | 'remote' | 'local';
@@ -16,26 +18,32 @@ export type AtomKind = 'state' | 'clock' | 'remote' | 'local';
 export interface Atom {
   node: Node;
   kind: AtomKind;
-  /** Access paths the atom reads (`this.queue.length`, `p.getCount`, `done`). */
+  /** Access paths the atom reads (`this.queue.length`, `p.getCount`, `done`), through the waiter's own locals. */
   reads: string[];
-  /** A bare flag (`this.stopped`, `!running`) rather than a count, comparison or call. */
+  /** A bare flag (`this.stopped`, `!running`) rather than a count, comparison, call or a value looked up. */
   flag: boolean;
+  /** The page's own DOM (`document.querySelector(…)`, `el.offsetHeight`): in-process, observable with an observer. */
+  dom: boolean;
+  /** The name of a function parameter the atom calls synchronously (`pred()`): a predicate handed in by a caller. */
+  predicate: string | null;
+  /** The waiter's own variables the atom was followed through: a waiter that mutates one (`buf.push(…)`) changes what it reads. */
+  followed: string[];
 }
 
 const CLOCK_CALLS = new Set(['Date.now', 'performance.now', 'process.hrtime', 'process.hrtime.bigint', 'process.uptime', 'Date']);
 /** Namespaces whose functions compute from their arguments and read nothing else. */
 const PURE_NAMESPACES = new Set(['Object', 'Array', 'Number', 'Math', 'JSON', 'String', 'Boolean', 'Reflect', 'BigInt']);
 const PURE_FUNCTIONS = new Set(['Number', 'String', 'Boolean', 'BigInt', 'parseInt', 'parseFloat', 'isNaN', 'isFinite']);
-/** Roots whose members are owned by the browser, the OS or another process. */
-const REMOTE_ROOTS = new Set(['document', 'navigator', 'localStorage', 'sessionStorage', 'fs', 'fsp', 'Atomics', 'os', 'location', 'history', 'indexedDB', 'caches']);
-/** Members that change without a callback of ours to await (I/O back-pressure, shared memory, the DOM). */
-const REMOTE_PROPERTIES = new Set([
-  'bufferedAmount', 'bufferSize', 'querySelector', 'querySelectorAll', 'getElementById', 'getElementsByClassName',
-  'getElementsByTagName', 'offsetHeight', 'offsetWidth', 'clientHeight', 'clientWidth', 'scrollHeight', 'isConnected',
-  'existsSync', 'statSync', 'readFileSync', 'readdirSync', 'accessSync', 'memoryUsage', 'cpuUsage', 'freemem', 'loadavg',
+/** The page's own DOM: it changes only when a task of this page runs, so an observer can await it. */
+const DOM_ROOTS = new Set(['document']);
+const DOM_PROPERTIES = new Set([
+  'querySelector', 'querySelectorAll', 'getElementById', 'getElementsByClassName', 'getElementsByTagName', 'getElementsByName',
+  'offsetHeight', 'offsetWidth', 'offsetTop', 'offsetLeft', 'clientHeight', 'clientWidth', 'scrollHeight', 'scrollWidth',
+  'isConnected', 'getBoundingClientRect', 'getComputedStyle', 'childElementCount', 'firstElementChild', 'innerHTML', 'textContent',
 ]);
-const REMOTE_CALL_NAME = /Sync$|^(fetch|exists|stat|ping|readFile|readdir|isPortOpen|isPortFree|isPortInUse)$/;
+const RANDOM_CALLS = /^(Math\.random|crypto\.random\w*|crypto\.getRandomValues|randomUUID|randomInt|randomBytes)$/;
 const GLOBAL_CONSTANTS = new Set(['undefined', 'NaN', 'Infinity']);
+const MAX_FOLLOW = 3;
 
 /** Splits a condition into its atoms (operands of `&&`, `||`, `??`, through `!` and parentheses). */
 export function conditionAtoms(condition: Node): Node[] {
@@ -55,31 +63,88 @@ function isFlag(node: Node): boolean {
 }
 
 /**
- * Classifies one atom of a loop's exit condition. `loop` is the waiting loop (its own function's
- * variables are `local` unless a callback writes them); `written` holds the paths the loop writes.
+ * Classifies one atom of an exit condition, as seen from `anchor` (the waiting loop, or a node inside a timer
+ * callback): variables of the waiting function that no other callback writes are followed to what they were
+ * assigned from (`const found = [...this.pending].find(…)` reads `this.pending`); a variable whose value comes
+ * from a random draw is the iteration's own.
  */
-export function classifyAtom(atom: Node, loop: Node, ctx: FileContext): Atom {
+export function classifyAtom(atom: Node, anchor: Node, ctx: FileContext): Atom {
   const reads: string[] = [];
   let clock = false;
   let remote = false;
   let state = false;
+  let dom = false;
+  let own = false;
+  let predicate: string | null = null;
+  let followedRoot = false;
+  const followed: string[] = [];
+  /** Inside the definition of a variable the waiter never reassigns: a value fetched once (`await`) is not asked again. */
+  let fixed = 0;
+  const following = new Set<TSESLint.Scope.Variable>();
   const scopeOf = (n: Node) => ctx.getScope(n);
+  const waitingFunction = enclosingFunction(anchor);
+
+  /** The expressions a waiter's own variable was assigned from, or null when it is a counter or not its own. */
+  const sources = (variable: TSESLint.Scope.Variable): Node[] | null => {
+    const def = variable.defs[0]!;
+    if (def.type !== 'Variable' || def.node.type !== T.VariableDeclarator) return null;
+    const declarator = def.node;
+    const statement = declarator.parent?.parent;
+    if (statement && (statement.type === T.ForOfStatement || statement.type === T.ForInStatement)) return null;
+    const declaredIn = variable.scope.variableScope.block as Node;
+    if (waitingFunction === null ? declaredIn.type !== T.Program : declaredIn !== waitingFunction) return null;
+    // Referenced from another function (a listener pushing into it, a callback setting it): shared, not followed.
+    const waiter = waitingFunction;
+    if (variable.references.some((r) => enclosingFunction(r.identifier as Node) !== waiter && !contains(anchor, r.identifier as Node))) return null;
+    const out: Node[] = [];
+    if (declarator.init) {
+      if (declarator.id.type !== T.Identifier && declarator.id.type !== T.ObjectPattern && declarator.id.type !== T.ArrayPattern) return null;
+      out.push(declarator.init);
+    }
+    for (const reference of variable.references) {
+      if (!reference.isWrite() || reference.init) continue;
+      const parent = (reference.identifier as Node).parent;
+      if (parent?.type !== T.AssignmentExpression || parent.operator !== '=' || parent.left !== reference.identifier) return null;
+      out.push(parent.right);
+    }
+    return out.length > 0 && out.length <= 4 ? out : null;
+  };
 
   const visitIdentifier = (id: TSESTree.Identifier) => {
-    reads.push(id.name);
     if (GLOBAL_CONSTANTS.has(id.name)) return;
     const variable = findVariable(scopeOf(id), id.name);
     if (!variable || variable.defs.length === 0) {
+      reads.push(id.name);
       state = true; // an implicit global, set by another script or module
       return;
     }
-    if (isSharedVariable(variable, loop)) state = true;
+    if (isSharedVariable(variable, anchor)) {
+      reads.push(id.name);
+      state = true;
+      return;
+    }
+    const from = following.size < MAX_FOLLOW && !following.has(variable) ? sources(variable) : null;
+    if (from) {
+      following.add(variable);
+      followed.push(id.name);
+      if (id === unwrap(atom) || rootOf(unwrap(atom)) === id) followedRoot = true;
+      const once = !variable.references.some((r) => r.isWrite() && contains(anchor, r.identifier as Node));
+      if (once) fixed++;
+      from.forEach(visit);
+      if (once) fixed--;
+      following.delete(variable);
+      return;
+    }
+    reads.push(id.name);
   };
 
   const visit = (raw: Node): void => {
     const n = unwrap(raw);
     switch (n.type) {
       case T.AwaitExpression:
+        // A value fetched once before the wait is an object of this process now; asking was done once.
+        if (fixed === 0) remote = true;
+        return;
       case T.YieldExpression:
         remote = true;
         return;
@@ -87,6 +152,10 @@ export function classifyAtom(atom: Node, loop: Node, ctx: FileContext): Atom {
         visitIdentifier(n);
         return;
       case T.ThisExpression:
+        return;
+      case T.ArrowFunctionExpression:
+      case T.FunctionExpression:
+        // A callback (`items.some(i => i.done)`) reads elements of what it is called on.
         return;
       case T.NewExpression:
         if (n.callee.type === T.Identifier && n.callee.name === 'Date') clock = true;
@@ -99,12 +168,19 @@ export function classifyAtom(atom: Node, loop: Node, ctx: FileContext): Atom {
         const prop = staticPropertyName(n);
         if (root?.type === T.Identifier && REMOTE_ROOTS.has(root.name) && isUnshadowed(root)) remote = true;
         else if (prop !== null && REMOTE_PROPERTIES.has(prop)) remote = true;
-        else if (path !== null) {
-          reads.push(path);
-          state = true;
-        } else {
-          state = true;
-          visit(n.object);
+        else {
+          if ((root?.type === T.Identifier && DOM_ROOTS.has(root.name) && isUnshadowed(root)) || (prop !== null && DOM_PROPERTIES.has(prop))) dom = true;
+          if (root?.type === T.Identifier && followable(root)) {
+            // A member of an object the waiter holds (`client.ready`, `list.length`) changes with the object.
+            visit(root);
+            state = true;
+          } else if (path !== null) {
+            reads.push(path);
+            state = true;
+          } else {
+            state = true;
+            visit(n.object);
+          }
         }
         if (n.computed) visit(n.property);
         return;
@@ -117,16 +193,20 @@ export function classifyAtom(atom: Node, loop: Node, ctx: FileContext): Atom {
           clock = true;
           return;
         }
+        if (path !== null && RANDOM_CALLS.test(path)) {
+          own = true;
+          return;
+        }
         const root = rootOf(callee);
-        if (path === 'Math.random') return;
         if (root?.type === T.Identifier && REMOTE_ROOTS.has(root.name) && isUnshadowed(root)) {
           remote = true;
           return;
         }
-        if (name !== null && (REMOTE_CALL_NAME.test(name) || REMOTE_PROPERTIES.has(name))) {
+        if (path === 'process.kill' || (name !== null && (REMOTE_CALL_NAME.test(name) || REMOTE_PROPERTIES.has(name)))) {
           remote = true;
           return;
         }
+        if ((root?.type === T.Identifier && DOM_ROOTS.has(root.name) && isUnshadowed(root)) || (name !== null && DOM_PROPERTIES.has(name))) dom = true;
         const pure =
           (callee.type === T.Identifier && PURE_FUNCTIONS.has(callee.name) && isUnshadowed(callee)) ||
           (callee.type === T.MemberExpression && root?.type === T.Identifier && PURE_NAMESPACES.has(root.name) && isUnshadowed(root) && unwrap(callee.object) === root);
@@ -134,11 +214,23 @@ export function classifyAtom(atom: Node, loop: Node, ctx: FileContext): Atom {
           n.arguments.forEach(visit);
           return;
         }
+        if (callee.type === T.Identifier) {
+          const variable = findVariable(scopeOf(callee), callee.name);
+          if (variable?.defs[0]?.type === 'Parameter') predicate ??= callee.name;
+        }
+        if (callIsRemote(n, ctx)) {
+          remote = true;
+          return;
+        }
         if (callee.type === T.MemberExpression) {
-          if (path !== null) reads.push(path);
-          const objectPath = pathOf(callee.object);
-          if (objectPath !== null) reads.push(objectPath);
-          else visit(callee.object);
+          const objectRoot = rootOf(callee.object);
+          if (objectRoot?.type === T.Identifier && followable(objectRoot)) visit(callee.object);
+          else {
+            if (path !== null) reads.push(path);
+            const objectPath = pathOf(callee.object);
+            if (objectPath !== null) reads.push(objectPath);
+            else visit(callee.object);
+          }
         } else if (callee.type === T.Identifier) {
           reads.push(callee.name);
         } else {
@@ -160,14 +252,21 @@ export function classifyAtom(atom: Node, loop: Node, ctx: FileContext): Atom {
     }
   };
 
+  /** A waiter's own variable with assignments to follow (not shared, not a counter). */
+  const followable = (id: TSESTree.Identifier): boolean => {
+    const variable = findVariable(scopeOf(id), id.name);
+    if (!variable || variable.defs.length === 0 || isSharedVariable(variable, anchor)) return false;
+    return following.size < MAX_FOLLOW && !following.has(variable) && sources(variable) !== null;
+  };
+
   const isUnshadowed = (id: TSESTree.Identifier) => {
     const v = findVariable(scopeOf(id), id.name);
     return !v || v.defs.length === 0;
   };
 
   visit(atom);
-  const kind: AtomKind = remote ? 'remote' : clock ? 'clock' : state ? 'state' : 'local';
-  return { node: atom, kind, reads, flag: isFlag(atom) };
+  const kind: AtomKind = remote ? 'remote' : clock ? 'clock' : own ? 'local' : state ? 'state' : 'local';
+  return { node: atom, kind, reads, flag: isFlag(atom) && !followedRoot, dom, predicate, followed };
 }
 
 /**

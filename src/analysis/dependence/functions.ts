@@ -1,0 +1,155 @@
+import type { TSESTree } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES as T } from '@typescript-eslint/utils';
+import { isFunction, pathOf, rootOf, staticPropertyName, unwrap, walkSameFunction, type FunctionNode, type Node } from '../ast.js';
+import { perFile, type FileContext } from '../context.js';
+import { findVariable, resolveName } from '../scope.js';
+
+/**
+ * What a function of this file reads when a condition calls it, judged by its body:
+ * - `remote`: it asks something outside the process (synchronous I/O, the OS process table, a child process,
+ *   shared memory) or returns a promise: its answer is not in-process state;
+ * - `memory`: it only reads and computes (fields, closures, its arguments).
+ */
+export type FunctionReads = 'remote' | 'memory';
+
+/** Roots whose members are owned by the OS or another process. */
+export const REMOTE_ROOTS: ReadonlySet<string> = new Set([
+  'fs', 'fsp', 'Atomics', 'os', 'localStorage', 'sessionStorage', 'indexedDB', 'caches', 'navigator', 'location', 'history',
+  'child_process', 'cp', 'net', 'http', 'https', 'dns',
+]);
+/** Calls that probe something outside the process. */
+export const REMOTE_CALL_NAME = /Sync$|^(fetch|exists|stat|ping|readFile|readdir|isPortOpen|isPortFree|isPortInUse|kill|spawn|execFile|request)$/;
+/** Members that change without a callback of ours to await: I/O back-pressure, the OS's view of the process. */
+export const REMOTE_PROPERTIES: ReadonlySet<string> = new Set([
+  'bufferedAmount', 'bufferSize', 'existsSync', 'statSync', 'readFileSync', 'readdirSync', 'accessSync', 'memoryUsage',
+  'cpuUsage', 'freemem', 'loadavg', 'writableNeedDrain',
+]);
+
+const MAX_DEPTH = 3;
+
+/**
+ * The function a call in a condition runs, when this file defines it: a declaration or a `const` bound to a
+ * function, a method of the enclosing class (`this.isIdle()`), or a member assigned a function in this file
+ * (`God.checkProcess = function …`, an object literal's method).
+ */
+export function calledFunction(call: TSESTree.CallExpression, ctx: FileContext): FunctionNode | null {
+  const callee = unwrap(call.callee);
+  if (callee.type === T.Identifier) {
+    const binding = resolveName(callee, ctx.getScope(callee));
+    return binding.kind === 'function' ? binding.node : null;
+  }
+  if (callee.type !== T.MemberExpression) return null;
+  const name = staticPropertyName(callee);
+  if (name === null) return null;
+  const object = unwrap(callee.object);
+  if (object.type === T.ThisExpression) return classMethod(callee, name);
+  const path = pathOf(callee);
+  if (path === null) return null;
+  const root = rootOf(callee);
+  if (root?.type === T.Identifier) {
+    const variable = findVariable(ctx.getScope(root), root.name);
+    // A member of an import or a global is not defined here.
+    if (variable && variable.defs[0]?.type === 'ImportBinding') return null;
+  }
+  return memberFunctions(ctx).get(path) ?? null;
+}
+
+function classMethod(member: TSESTree.MemberExpression, name: string): FunctionNode | null {
+  for (let p: Node | undefined = member.parent; p; p = p.parent) {
+    if (p.type !== T.ClassBody) continue;
+    for (const element of p.body) {
+      if ((element.type === T.MethodDefinition || element.type === T.PropertyDefinition) && !element.computed) {
+        const key = element.key.type === T.Identifier ? element.key.name : element.key.type === T.PrivateIdentifier ? `#${element.key.name}` : null;
+        const value = element.value && unwrap(element.value);
+        if (key === name && isFunction(value)) return value;
+      }
+    }
+    return null;
+  }
+  return null;
+}
+
+/** `a.b = function …` and `const a = { b() {…} }` of this file, by member path. */
+function memberFunctions(ctx: FileContext): ReadonlyMap<string, FunctionNode> {
+  return perFile(ctx, 'member-functions', collectMemberFunctions);
+}
+
+function collectMemberFunctions(ctx: FileContext): ReadonlyMap<string, FunctionNode> {
+  const out = new Map<string, FunctionNode>();
+  const text = ctx.sourceCode.text;
+  if (!text.includes('function') && !text.includes('=>') && !text.includes('(')) return out;
+  const visit = (node: Node): void => {
+    if (node.type === T.AssignmentExpression && node.operator === '=') {
+      const path = pathOf(node.left);
+      const value = unwrap(node.right);
+      if (path !== null && node.left.type === T.MemberExpression && isFunction(value) && !out.has(path)) out.set(path, value);
+    } else if (node.type === T.VariableDeclarator && node.id.type === T.Identifier && node.init && unwrap(node.init).type === T.ObjectExpression) {
+      for (const property of (unwrap(node.init) as TSESTree.ObjectExpression).properties) {
+        if (property.type !== T.Property || property.computed) continue;
+        const key = property.key.type === T.Identifier ? property.key.name : property.key.type === T.Literal ? String(property.key.value) : null;
+        const value = unwrap(property.value as Node);
+        if (key !== null && isFunction(value)) out.set(`${node.id.name}.${key}`, value);
+      }
+    }
+    for (const key of ctx.sourceCode.visitorKeys[node.type] ?? []) {
+      const value = (node as unknown as Record<string, unknown>)[key];
+      if (Array.isArray(value)) {
+        for (const item of value) if (item && typeof (item as Node).type === 'string') visit(item as Node);
+      } else if (value && typeof (value as Node).type === 'string') visit(value as Node);
+    }
+  };
+  visit(ctx.sourceCode.ast as Node);
+  return out;
+}
+
+/** What `fn` reads when called (memoised per function; a few levels into the functions it calls). */
+export function functionReads(fn: FunctionNode, ctx: FileContext, depth = 0): FunctionReads {
+  const cache = ctx.cache<FunctionReads>('function-reads');
+  const known = cache.get(fn);
+  if (known !== undefined) return known;
+  cache.set(fn, 'memory'); // guards recursion
+  const result = judgeBody(fn, ctx, depth);
+  cache.set(fn, result);
+  return result;
+}
+
+function judgeBody(fn: FunctionNode, ctx: FileContext, depth: number): FunctionReads {
+  if (fn.async || fn.generator) return 'remote';
+  let remote = false;
+  walkSameFunction(fn.body, ctx.sourceCode.visitorKeys, (n) => {
+    if (remote) return false;
+    if (n.type === T.AwaitExpression || n.type === T.YieldExpression) remote = true;
+    else if (n.type === T.MemberExpression) {
+      const root = rootOf(n);
+      const prop = staticPropertyName(n);
+      if ((root?.type === T.Identifier && REMOTE_ROOTS.has(root.name) && isGlobal(root, ctx)) || (prop !== null && REMOTE_PROPERTIES.has(prop))) remote = true;
+    } else if (n.type === T.CallExpression) {
+      remote = callIsRemote(n, ctx, depth);
+    }
+    return !remote;
+  });
+  return remote ? 'remote' : 'memory';
+}
+
+/** A call that asks the OS or another process (`process.kill(pid, 0)`, `execSync`, `fs.existsSync`), or a function of this file that does. */
+export function callIsRemote(call: TSESTree.CallExpression, ctx: FileContext, depth = 0): boolean {
+  const callee = unwrap(call.callee);
+  const name = callee.type === T.MemberExpression ? staticPropertyName(callee) : callee.type === T.Identifier ? callee.name : null;
+  const path = pathOf(callee);
+  if (path === 'process.kill' || (name !== null && REMOTE_CALL_NAME.test(name))) return true;
+  if (name !== null && REMOTE_PROPERTIES.has(name)) return true;
+  const root = rootOf(callee);
+  if (root?.type === T.Identifier && REMOTE_ROOTS.has(root.name) && isGlobal(root, ctx)) return true;
+  if (name === 'then' || (call.callee.type === T.Identifier && call.callee.name === 'require')) return false;
+  if (depth >= MAX_DEPTH) return false;
+  const fn = calledFunction(call, ctx);
+  return fn !== null && functionReads(fn, ctx, depth + 1) === 'remote';
+}
+
+function isGlobal(id: TSESTree.Identifier, ctx: FileContext): boolean {
+  const variable = findVariable(ctx.getScope(id), id.name);
+  if (!variable || variable.defs.length === 0) return true;
+  // `const fs = require('fs')`, `import fs from 'node:fs'`: the module itself.
+  const binding = resolveName(id, ctx.getScope(id));
+  return binding.kind === 'module' || binding.kind === 'export';
+}

@@ -1,0 +1,55 @@
+import { AST_NODE_TYPES as T } from '@typescript-eslint/utils';
+import { unwrap, type Node } from './ast.js';
+import type { FileContext } from './context.js';
+import { classifyAtom, conditionAtoms, readsWrittenPath, type Atom } from './dependence/atoms.js';
+import { smallestCover } from './shapes/common.js';
+import type { Judgement, Wait } from './model.js';
+import { readsPromise } from './types.js';
+
+/**
+ * The one decision, the same for every shape: a wait is a sleep-poll of in-process state when
+ * - the iteration asks nothing else (no await other than the sleep) and its delay is fixed (not a back-off);
+ * - some success exit tests in-process state that the iteration does not change itself (a failure exit, a
+ *   deadline, an attempt counter or a cancellation flag beside a remote test says nothing about what is awaited);
+ * - it is not a periodic task: a bare flag that only cancels a loop whose iteration works, writes or logs.
+ */
+export function judgeWait(wait: Wait, ctx: FileContext): Judgement | null {
+  const { iteration, delay } = wait;
+  if (iteration.otherAwaits > 0 || delay.computed) return null;
+
+  const polledByCondition: { condition: Node; atoms: Atom[]; loopTest: boolean }[] = [];
+  for (const exit of wait.exits) {
+    if (exit.kind !== 'success') continue;
+    for (const condition of exit.conditions) {
+      const atoms = conditionAtoms(condition).map((atom) => classifyAtom(atom, wait.owner, ctx));
+      const state = atoms.filter((a) => a.kind === 'state' && !readsWrittenPath(a, iteration.written) && !a.followed.some((f) => iteration.mutated.has(f)) && !readsPromise(a.node, ctx));
+      if (state.length === 0) continue;
+      // `while (!closed && socket.bufferedAmount > 0)`: the flag cancels; the loop waits for the remote part.
+      if (atoms.some((a) => a.kind === 'remote') && state.every((a) => a.flag)) continue;
+      // A `try` exit only counts when what it calls is known to read memory: a predicate or a member of ours.
+      if (exit.viaTry && !state.every((a) => a.predicate !== null || a.reads.some((r) => r.startsWith('this.')))) continue;
+      polledByCondition.push({ condition, atoms: state, loopTest: !!exit.loopTest });
+    }
+  }
+  if (polledByCondition.length === 0) return null;
+  const polled = polledByCondition.flatMap((c) => c.atoms);
+
+  if (!ctx.options.reportWorkLoops && polled.every((a) => a.flag && a.predicate === null)) {
+    if (iteration.workCalls > 0 || iteration.sharedWrites > 0) return null;
+    // `while (running) { log('tick'); await sleep() }`: a heartbeat; `while (!ready) { log('waiting') … }` still waits.
+    if (iteration.logs > 0 && polledByCondition.every((c) => c.loopTest && c.atoms.every((a) => !negated(a.node)))) return null;
+  }
+
+  const predicates = polled.map((a) => a.predicate);
+  return {
+    polled,
+    conditionText: polledByCondition.map(({ condition, atoms }) => ctx.text(smallestCover(condition, atoms.map((a) => a.node)))).join(' || '),
+    predicate: predicates.every((p) => p !== null) ? predicates[0]! : null,
+    dom: polled.some((a) => a.dom),
+  };
+}
+
+function negated(node: Node): boolean {
+  const n = unwrap(node);
+  return n.type === T.UnaryExpression && n.operator === '!';
+}

@@ -1,0 +1,151 @@
+import type { TSESTree } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES as T } from '@typescript-eslint/utils';
+import { isFunction, pathOf, rootOf, staticPropertyName, statementsOf, unwrap, walkSameFunction, type FunctionNode, type Node } from '../ast.js';
+import type { FileContext } from '../context.js';
+import { isReadOnlyCall } from '../dependence/atoms.js';
+import { resolveName } from '../scope.js';
+
+/** Methods that change the object they are called on. */
+export const MUTATORS: ReadonlySet<string> = new Set([
+  'push', 'pop', 'shift', 'unshift', 'splice', 'sort', 'reverse', 'fill', 'copyWithin',
+  'add', 'delete', 'clear', 'set', 'dequeue', 'enqueue', 'drain', 'remove', 'removeAll', 'reset',
+]);
+const LOGGERS = /^(console|logger|log|logging|debug|this\.log|this\.logger|this\.debug)$/;
+
+export function isLoggingCall(call: TSESTree.CallExpression): boolean {
+  const callee = unwrap(call.callee);
+  const objectPath = callee.type === T.MemberExpression ? pathOf(callee.object) : null;
+  if (objectPath !== null && LOGGERS.test(objectPath)) return true;
+  return callee.type === T.Identifier && /^(debug|log|trace)$/.test(callee.name);
+}
+
+/** The smallest part of `condition` holding every node of `parts`. */
+export function smallestCover(condition: Node, parts: Node[]): Node {
+  let current = unwrap(condition);
+  for (;;) {
+    const n: Node = current.type === T.UnaryExpression && current.operator === '!' && unwrap(current.argument).type === T.LogicalExpression
+      ? unwrap(current.argument)
+      : current;
+    if (n.type !== T.LogicalExpression) return current;
+    const inLeft = parts.every((p) => n.left.range[0] <= p.range[0] && p.range[1] <= n.left.range[1]);
+    const inRight = parts.every((p) => n.right.range[0] <= p.range[0] && p.range[1] <= n.right.range[1]);
+    if (inLeft) current = unwrap(n.left);
+    else if (inRight) current = unwrap(n.right);
+    else return current === n ? n : current;
+  }
+}
+
+/** Adds the access path a write targets (or its root) to `written`. */
+export function addWrite(written: Set<string>, target: Node): void {
+  const path = pathOf(target);
+  if (path !== null) written.add(path);
+  else {
+    const root = rootOf(target);
+    if (root) written.add(root.type === T.ThisExpression ? 'this' : root.name);
+  }
+}
+
+export function addPatternWrites(written: Set<string>, pattern: Node, ctx: FileContext): void {
+  walkSameFunction(pattern, ctx.sourceCode.visitorKeys, (n) => {
+    if (n.type === T.Identifier || n.type === T.MemberExpression) {
+      addWrite(written, n);
+      return false;
+    }
+    return undefined;
+  });
+}
+
+/** Access paths `root` (its own function only) assigns, updates, deletes, or changes through a mutator method. */
+export function collectWrites(root: Node, ctx: FileContext): Set<string> {
+  const written = new Set<string>();
+  walkSameFunction(root, ctx.sourceCode.visitorKeys, (n) => {
+    if (n.type === T.AssignmentExpression) addPatternWrites(written, n.left, ctx);
+    else if (n.type === T.UpdateExpression) addWrite(written, n.argument);
+    else if (n.type === T.UnaryExpression && n.operator === 'delete') addWrite(written, n.argument);
+    else if (n.type === T.CallExpression) {
+      const callee = unwrap(n.callee);
+      const method = callee.type === T.MemberExpression ? staticPropertyName(callee) : null;
+      if (callee.type === T.MemberExpression && method !== null && MUTATORS.has(method)) addWrite(written, callee.object);
+    }
+    return undefined;
+  });
+  return written;
+}
+
+/** A callback argument as a function of this file: inline, or a name bound to one. */
+export function callbackFunction(arg: Node | undefined, ctx: FileContext): FunctionNode | null {
+  if (!arg || arg.type === T.SpreadElement) return null;
+  const n = unwrap(arg);
+  if (isFunction(n)) return n;
+  if (n.type === T.Identifier) {
+    const binding = resolveName(n, ctx.getScope(n));
+    return binding.kind === 'function' ? binding.node : null;
+  }
+  return null;
+}
+
+export function hasAwaitOrYield(fn: FunctionNode, ctx: FileContext): boolean {
+  if (fn.generator) return true;
+  let found = false;
+  walkSameFunction(fn.body, ctx.sourceCode.visitorKeys, (n) => {
+    if (n.type === T.AwaitExpression || n.type === T.YieldExpression || (n.type === T.ForOfStatement && n.await)) found = true;
+    return !found;
+  });
+  return found;
+}
+
+const FAILURE_VALUE = /^(false|null|undefined|0)$/;
+const SETTLE_FAILURE = /^(reject|fail|onTimeout|onError|timeout|giveUp)$/i;
+
+/**
+ * A branch that gives up rather than succeeds: it throws, rejects, settles with `false`/`null`, or calls back
+ * with an error (`cb(new Error(…))`, `done(err)`).
+ */
+export function isFailureBranch(branch: Node, ctx: FileContext): boolean {
+  let failure = false;
+  walkSameFunction(branch, ctx.sourceCode.visitorKeys, (n) => {
+    if (failure) return false;
+    if (n.type === T.ThrowStatement) failure = true;
+    else if (n.type === T.ReturnStatement && n.argument && unwrap(n.argument).type === T.CallExpression) {
+      const call = unwrap(n.argument) as TSESTree.CallExpression;
+      const name = call.callee.type === T.Identifier ? call.callee.name : null;
+      if (name !== null && /^(reject|cb|callback|done|next)$/.test(name) && call.arguments[0] && isErrorValue(call.arguments[0] as Node)) failure = true;
+    } else if (n.type === T.CallExpression) {
+      const callee = unwrap(n.callee);
+      const name = callee.type === T.Identifier ? callee.name : callee.type === T.MemberExpression ? staticPropertyName(callee) : null;
+      if (name === null) return undefined;
+      if (SETTLE_FAILURE.test(name)) failure = true;
+      else if (name === 'resolve' && n.arguments.length === 1) {
+        const arg = unwrap(n.arguments[0] as Node);
+        if (arg.type === T.Literal ? FAILURE_VALUE.test(String(arg.value)) : arg.type === T.Identifier && arg.name === 'undefined') failure = true;
+      } else if (/^(cb|callback|done|next)$/.test(name) && n.arguments[0] && isErrorValue(n.arguments[0] as Node)) failure = true;
+    }
+    return undefined;
+  });
+  return failure;
+}
+
+function isErrorValue(node: Node): boolean {
+  const n = unwrap(node);
+  if (n.type === T.NewExpression) return true;
+  if (n.type === T.ObjectExpression) return true;
+  if (n.type === T.Identifier) return /^(e|err|error|lastError|timeoutError)$/i.test(n.name);
+  return false;
+}
+
+/** The last statement of a branch ends it: `return`, `throw`, `break`, `continue`. */
+export function endsWith(statement: TSESTree.Statement, types: readonly string[]): TSESTree.Statement | null {
+  const last = statementsOf(statement).at(-1);
+  return last && types.includes(last.type) ? last : null;
+}
+
+/** A call or `new` other than logging, the clock and pure functions: the code does work of its own. */
+export function hasWorkCall(node: Node, ctx: FileContext): boolean {
+  let found = false;
+  walkSameFunction(node, ctx.sourceCode.visitorKeys, (n) => {
+    if (n.type === T.CallExpression && !isLoggingCall(n) && !isReadOnlyCall(n, ctx)) found = true;
+    if (n.type === T.NewExpression && !isReadOnlyCall(n, ctx)) found = true;
+    return !found;
+  });
+  return found;
+}

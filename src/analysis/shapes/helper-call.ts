@@ -1,0 +1,330 @@
+import type { TSESTree } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES as T } from '@typescript-eslint/utils';
+import { calleeName, enclosingFunction, isFunction, pathOf, staticPropertyName, unwrap, walkSameFunction, type FunctionNode, type Node } from '../ast.js';
+import { declaresAny, perFile, type DeclaredFunctions, type FileContext } from '../context.js';
+import { moduleContext, exportedFunction } from '../dependence/modules.js';
+import { bindParameters, EMPTY_ENV, type Delay } from '../evaluate.js';
+import type { Wait } from '../model.js';
+import { findVariable, resolveName, type Binding } from '../scope.js';
+import { describeSleep } from '../sleep.js';
+import { callbackFunction, collectWrites, hasAwaitOrYield } from './common.js';
+import { intervalShape } from './interval.js';
+import { loopExits } from './loop.js';
+import { rearmExits } from './rearm.js';
+import { timerDelay, timerFunction } from './timers.js';
+import { POLLING_PACKAGES } from '../dependence/packages.js';
+
+/** Interval options of home-made helpers: only an options object says which argument is the interval. */
+const INTERVAL_KEYS = ['interval', 'intervalBetweenAttempts', 'pollInterval', 'pollingInterval', 'intervalMs', 'delay', 'every', 'step'];
+
+/** How a helper polls its predicate parameter. */
+interface HelperShape {
+  predicateIndex: number;
+  /** The awaited sleep of a polling loop, read at each call site with the helper's parameters bound. */
+  sleep: Node | null;
+  /** The interval argument of a `setInterval` / re-armed `setTimeout`. */
+  delay: Node | null;
+  /** The file the helper is in (this one, or a relative import). */
+  ctx: FileContext;
+  /** A wrapper around another helper (`sleepUntil(c, ms) { return base(c, ms) }`): that helper's default interval. */
+  defaultMs?: number;
+}
+
+function paramIndexCalled(conditions: Node[], fn: FunctionNode, ctx: FileContext): number {
+  for (let index = 0; index < fn.params.length; index++) {
+    const param = fn.params[index]!;
+    if (param.type !== T.Identifier) continue;
+    const name = param.name;
+    for (const condition of conditions) {
+      let found = false;
+      walkSameFunction(condition, ctx.sourceCode.visitorKeys, (n) => {
+        if (n.type === T.CallExpression) {
+          const callee = unwrap(n.callee);
+          if (callee.type === T.Identifier && callee.name === name && findVariable(ctx.getScope(callee), name)?.defs[0]?.name === param) found = true;
+        }
+        return !found;
+      });
+      if (found) return index;
+    }
+  }
+  return -1;
+}
+
+/** The parameter of `fn` called anywhere in `root` (awaited or not), or -1. */
+function paramIndexCalledIn(root: Node, fn: FunctionNode, ctx: FileContext): number {
+  return paramIndexCalled([root], fn, ctx);
+}
+
+/**
+ * Recognises a function that sleep-polls a predicate parameter (memoised per function): a loop or timer whose
+ * exit calls it, a function that awaits a sleep and calls itself again, or a thin wrapper around such a helper.
+ */
+function helperShape(fn: FunctionNode, ctx: FileContext, depth = 0): HelperShape | null {
+  const cache = ctx.cache<HelperShape | null>('polling-helper');
+  if (cache.has(fn)) return cache.get(fn)!;
+  cache.set(fn, null); // guards recursion
+  if (!mayBeHelper(fn, ctx) && !(depth < 2 && fn.params.length > 0)) return null;
+  let shape: HelperShape | null = null;
+  const keys = ctx.sourceCode.visitorKeys;
+  const firstSleep = (root: Node): Node | null => {
+    let sleep: Node | null = null;
+    walkSameFunction(root, keys, (n) => {
+      if (!sleep && n.type === T.AwaitExpression && describeSleep(n.argument, ctx)) sleep = n.argument;
+      return !sleep;
+    });
+    return sleep;
+  };
+  const visit = (node: Node): void => {
+    if (shape) return;
+    if (node.type === T.WhileStatement || node.type === T.DoWhileStatement || node.type === T.ForStatement) {
+      const index = paramIndexCalled(loopExits(node, ctx).flatMap((e) => e.conditions), fn, ctx);
+      const sleep = index >= 0 ? firstSleep(node.body) : null;
+      if (sleep) shape = { predicateIndex: index, sleep, delay: null, ctx };
+    }
+    if (node.type === T.CallExpression) {
+      const timer = timerFunction(node.callee, ctx);
+      const conditions =
+        timer === 'setInterval' ? intervalShape(node, ctx)?.exits.flatMap((e) => e.conditions) :
+        timer === 'setTimeout' ? rearmExits(node, ctx)?.exits.flatMap((e) => e.conditions) : undefined;
+      const index = conditions ? paramIndexCalled(conditions, fn, ctx) : -1;
+      if (index >= 0) shape = { predicateIndex: index, sleep: null, delay: (node.arguments[1] as Node | undefined) ?? null, ctx };
+      else if (!timer && depth < 2) {
+        // An async function that sleeps and calls itself again: `const check = async () => { await sleep(d); … check() }`.
+        const self = enclosingFunction(node);
+        const callee = unwrap(node.callee);
+        if (self && self.async && callee.type === T.Identifier && resolveName(callee, ctx.getScope(callee)).kind === 'function' &&
+            (resolveName(callee, ctx.getScope(callee)) as { node: FunctionNode }).node === self) {
+          const index = paramIndexCalledIn(self.body, fn, ctx);
+          const sleep = index >= 0 ? firstSleep(self.body) : null;
+          if (sleep) shape = { predicateIndex: index, sleep, delay: null, ctx };
+        }
+      }
+    }
+    if (shape) return;
+    for (const key of keys[node.type] ?? []) {
+      const value = (node as unknown as Record<string, unknown>)[key];
+      if (Array.isArray(value)) {
+        for (const item of value) if (item && typeof (item as Node).type === 'string') visit(item as Node);
+      } else if (value && typeof (value as Node).type === 'string') {
+        visit(value as Node);
+      }
+    }
+  };
+  visit(fn.body);
+  if (!shape && depth < 2) shape = wrapperShape(fn, ctx, depth);
+  cache.set(fn, shape);
+  return shape;
+}
+
+/** `function sleepUntil(cond, ms) { return base(cond, ms ?? 5000) }` around a known helper: polls as that one does. */
+function wrapperShape(fn: FunctionNode, ctx: FileContext, depth: number): HelperShape | null {
+  const body = fn.body.type === T.BlockStatement
+    ? fn.body.body.length === 1 && fn.body.body[0]!.type === T.ReturnStatement ? fn.body.body[0]!.argument : null
+    : fn.body;
+  const call = body && unwrap(body);
+  if (!call || call.type !== T.CallExpression) return null;
+  const target = resolveHelper(call, ctx, depth + 1);
+  if (!target) return null;
+  const arg = call.arguments[target.predicateIndex];
+  const index = arg && arg.type === T.Identifier ? fn.params.findIndex((p) => p.type === T.Identifier && p.name === arg.name) : -1;
+  if (index < 0) return null;
+  return { predicateIndex: index, sleep: null, delay: null, ctx, defaultMs: target.defaultMs };
+}
+
+interface ResolvedHelper {
+  predicateIndex: number;
+  delay: Delay | null;
+  defaultMs?: number;
+}
+
+/** The export a callee names in its module: `default` for the module itself, or the member or imported name. */
+function exportedName(callee: TSESTree.Identifier | TSESTree.MemberExpression, binding: Binding): string | null {
+  if (binding.kind === 'module') return callee.type === T.Identifier ? 'default' : staticPropertyName(callee);
+  if (binding.kind === 'export' && callee.type === T.Identifier) return binding.name;
+  return null;
+}
+
+/** The polling helper `call` calls, with the interval it polls at for this call; null for anything else. */
+function resolveHelper(call: TSESTree.CallExpression, ctx: FileContext, depth = 0): ResolvedHelper | null {
+  const callee = unwrap(call.callee);
+  if (callee.type !== T.Identifier && callee.type !== T.MemberExpression) return null;
+  const root = callee.type === T.Identifier ? callee : unwrap(callee.object);
+  const binding = root.type === T.Identifier ? resolveName(root, ctx.getScope(root)) : null;
+  const exported = binding ? exportedName(callee, binding) : null;
+  const module = binding && (binding.kind === 'module' || binding.kind === 'export') ? binding.module : null;
+  const pkg = module !== null ? POLLING_PACKAGES.get(module) : undefined;
+
+  if (pkg && exported !== null && (pkg.member ? callee.type === T.MemberExpression && exported === pkg.member : pkg.exports.has(exported))) {
+    const arg = intervalArgument(call, pkg.intervalKeys, pkg.positional);
+    return { predicateIndex: pkg.predicateIndex, delay: arg ? timerDelay(arg, EMPTY_ENV, ctx) : { value: pkg.defaultMs, text: null, nodes: [] }, defaultMs: pkg.defaultMs };
+  }
+  if (declares(ctx.polling, call, ctx)) {
+    const arg = intervalArgument(call, INTERVAL_KEYS, undefined);
+    return { predicateIndex: 0, delay: arg ? timerDelay(arg, EMPTY_ENV, ctx) : { value: null, text: null, nodes: [] } };
+  }
+  let fn: FunctionNode | null = null;
+  let fnCtx = ctx;
+  if (callee.type === T.Identifier && binding?.kind === 'function') fn = binding.node;
+  else if (module !== null && exported !== null && module.startsWith('.')) {
+    const foreign = moduleContext(ctx, module);
+    const found = foreign && exportedFunction(foreign, exported);
+    if (found) {
+      fn = found.fn;
+      fnCtx = found.ctx;
+    }
+  }
+  if (!fn) return null;
+  const shape = helperShape(fn, fnCtx, depth);
+  if (!shape) return null;
+  let delay: Delay | null;
+  if (shape.defaultMs !== undefined) delay = { value: shape.defaultMs, text: null, nodes: [] };
+  else if (fnCtx !== ctx) {
+    // The helper's own file: its parameters are bound to arguments of another file, so only a constant is read.
+    const arg = intervalArgument(call, INTERVAL_KEYS, undefined);
+    delay = arg ? timerDelay(arg, EMPTY_ENV, ctx) : { value: null, text: null, nodes: [] };
+  } else {
+    const env = bindParameters(fn, call.arguments as Node[]);
+    delay = shape.sleep ? describeSleep(shape.sleep, ctx, env)?.delay ?? null : timerDelay(shape.delay ?? undefined, env, ctx);
+    if (delay && delay.value === null && delay.nodes.length === 0) delay = { value: null, text: null, nodes: [] };
+    if (!delay) {
+      const arg = intervalArgument(call, INTERVAL_KEYS, undefined);
+      delay = arg ? timerDelay(arg, EMPTY_ENV, ctx) : { value: null, text: null, nodes: [] };
+    }
+  }
+  return { predicateIndex: shape.predicateIndex, delay };
+}
+
+function declares(declared: DeclaredFunctions, call: TSESTree.CallExpression, ctx: FileContext): boolean {
+  const callee = unwrap(call.callee);
+  const path = pathOf(callee);
+  if (callee.type === T.Identifier && declared.names.has(callee.name)) return true;
+  if (path !== null && declared.paths.has(path)) return true;
+  if (declared.modules.size === 0) return false;
+  const root = callee.type === T.Identifier ? callee : callee.type === T.MemberExpression ? unwrap(callee.object) : null;
+  if (!root || root.type !== T.Identifier) return false;
+  const binding = resolveName(root, ctx.getScope(root));
+  if (callee.type === T.Identifier) {
+    if (binding.kind === 'module') return !!declared.modules.get(binding.module)?.has('default');
+    if (binding.kind === 'export') return !!declared.modules.get(binding.module)?.has(binding.name);
+    return false;
+  }
+  const prop = staticPropertyName(callee as TSESTree.MemberExpression);
+  return binding.kind === 'module' && prop !== null && !!declared.modules.get(binding.module)?.has(prop);
+}
+
+/** An interval given in an options object (`{ interval: 50 }`) or positionally. */
+function intervalArgument(call: TSESTree.CallExpression, keys: readonly string[], positional: number | undefined): Node | null {
+  for (const arg of call.arguments.slice(1)) {
+    const a = unwrap(arg);
+    if (a.type !== T.ObjectExpression) continue;
+    for (const property of a.properties) {
+      if (property.type !== T.Property || property.computed) continue;
+      const key = property.key.type === T.Identifier ? property.key.name : property.key.type === T.Literal ? String(property.key.value) : null;
+      if (key !== null && keys.includes(key)) return property.value as Node;
+    }
+  }
+  if (positional !== undefined) {
+    const arg = call.arguments[positional];
+    if (arg && arg.type !== T.SpreadElement && unwrap(arg).type !== T.ObjectExpression) return arg;
+  }
+  return null;
+}
+
+/**
+ * Cheap, on the text before any walk (see helperShape): a polling helper calls one of its parameters, and loops
+ * with an await (where its sleep is) or sets a timer by name.
+ */
+function mayBeHelper(fn: FunctionNode, ctx: FileContext): boolean {
+  if (fn.params.length === 0) return false;
+  const body = ctx.sourceCode.text.slice(fn.body.range[0], fn.body.range[1]);
+  const polls = (body.includes('await') && /\b(while|for)\b/.test(body)) || /\bset(Interval|Timeout|Immediate)\b/.test(body);
+  return polls && fn.params.some((p) => p.type === T.Identifier && body.includes(`${p.name}(`));
+}
+
+/** A polling helper is called by name with a predicate, inline or by name; a call with neither polls nothing. */
+function mayCallHelper(call: TSESTree.CallExpression): boolean {
+  const callee = unwrap(call.callee);
+  if (callee.type !== T.Identifier && callee.type !== T.MemberExpression) return false;
+  return call.arguments.some((a) => {
+    const u = unwrap(a);
+    return isFunction(u) || u.type === T.Identifier;
+  });
+}
+
+const RELATIVE_IMPORT = /(from\s*|require\s*\(\s*)['"`]\.\.?\//;
+
+/**
+ * Per file, before any scope lookup: whether a polling package or a relative module is imported, and the names
+ * of the file's functions that could be polling helpers (they loop or set a timer, and call one of their parameters).
+ */
+function helperCandidates(ctx: FileContext): { packages: boolean; relative: boolean; names: ReadonlySet<string> } {
+  return perFile(ctx, 'helper-candidates', findHelperCandidates);
+}
+
+function findHelperCandidates(ctx: FileContext): { packages: boolean; relative: boolean; names: ReadonlySet<string> } {
+  const names = new Set<string>();
+  for (const scope of ctx.sourceCode.scopeManager?.scopes ?? []) {
+    for (const variable of scope.variables) {
+      const def = variable.defs[0];
+      if (!def) continue;
+      const fn = def.type === 'FunctionName' ? (def.node as Node)
+        : def.type === 'Variable' && def.node.type === T.VariableDeclarator && def.node.init ? unwrap(def.node.init) : null;
+      if (isFunction(fn) && (mayBeHelper(fn, ctx) || wrapsCall(fn))) names.add(variable.name);
+    }
+  }
+  const text = ctx.sourceCode.text;
+  const packages = [...POLLING_PACKAGES.keys()].some((m) => text.includes(m));
+  return { packages, relative: RELATIVE_IMPORT.test(text), names };
+}
+
+function wrapsCall(fn: FunctionNode): boolean {
+  if (fn.params.length === 0) return false;
+  const body = fn.body.type === T.BlockStatement
+    ? fn.body.body.length === 1 && fn.body.body[0]!.type === T.ReturnStatement ? fn.body.body[0]!.argument : null
+    : fn.body;
+  return !!body && unwrap(body).type === T.CallExpression;
+}
+
+/** Whether any call of this file can be a polling helper's: one is declared, imported, or defined here. */
+export function mayHaveHelpers(ctx: FileContext): boolean {
+  if (declaresAny(ctx.polling)) return true;
+  const candidates = helperCandidates(ctx);
+  return candidates.packages || candidates.relative || candidates.names.size > 0;
+}
+
+/** Reduces a call of a polling helper given a synchronous predicate to a wait; null for any other call. */
+export function helperCallShape(call: TSESTree.CallExpression, ctx: FileContext): Wait | null {
+  if (!mayCallHelper(call)) return null;
+  const callee = unwrap(call.callee) as TSESTree.Identifier | TSESTree.MemberExpression;
+  if (!declaresAny(ctx.polling)) {
+    const candidates = helperCandidates(ctx);
+    if (!candidates.packages && !candidates.relative && (callee.type !== T.Identifier || !candidates.names.has(callee.name))) return null;
+  }
+  const helper = resolveHelper(call, ctx);
+  if (!helper || !helper.delay) return null;
+  const predicate = predicateConditions(call.arguments[helper.predicateIndex], ctx);
+  if (!predicate) return null;
+  const delay = helper.delay;
+  return {
+    shape: 'helper-call', node: call, owner: predicate.fn.body,
+    exits: [{ conditions: predicate.conditions, kind: 'success' }],
+    iteration: { written: collectWrites(predicate.fn.body, ctx), workCalls: 0, sharedWrites: 0, mutated: new Set<string>(), logs: 0, otherAwaits: 0 },
+    delay: { sleep: null, delay, zero: delay.value === 0, blocking: false, computed: false, unknown: delay.value === null && delay.text === null },
+    via: `${calleeName(callee) ?? 'helper'}()`,
+  };
+}
+
+/** What a synchronous predicate returns: its expression body or its `return` arguments; null if it awaits. */
+function predicateConditions(arg: Node | undefined, ctx: FileContext): { fn: FunctionNode; conditions: Node[] } | null {
+  const fn = callbackFunction(arg, ctx);
+  if (!fn || fn.async || hasAwaitOrYield(fn, ctx)) return null;
+  if (fn.body.type !== T.BlockStatement) return { fn, conditions: [fn.body] };
+  const conditions: Node[] = [];
+  walkSameFunction(fn.body, ctx.sourceCode.visitorKeys, (n) => {
+    if (n.type === T.ReturnStatement && n.argument) conditions.push(n.argument);
+    return undefined;
+  });
+  return conditions.length > 0 ? { fn, conditions } : null;
+}
+
+

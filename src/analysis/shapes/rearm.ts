@@ -1,0 +1,129 @@
+import type { TSESTree } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES as T } from '@typescript-eslint/utils';
+import { calleeName, contains, enclosingFunction, isFunction, staticPropertyName, unwrap, walkSameFunction, type FunctionNode, type Node } from '../ast.js';
+import type { FileContext } from '../context.js';
+import { EMPTY_ENV, isComputedDelay } from '../evaluate.js';
+import type { Exit, Wait } from '../model.js';
+import { findVariable, resolveName } from '../scope.js';
+import { collectWrites, endsWith, hasAwaitOrYield, isFailureBranch, isLoggingCall } from './common.js';
+import { timerDelay } from './timers.js';
+
+/** The name a method or property function is known by (`check` in `check() {}` or `check = () => {}`). */
+function memberName(fn: FunctionNode): string | null {
+  const parent = fn.parent;
+  if (!parent) return null;
+  if ((parent.type === T.MethodDefinition || parent.type === T.PropertyDefinition || parent.type === T.Property) && parent.value === fn && !parent.computed) {
+    const key = parent.key;
+    return key.type === T.Identifier ? key.name : key.type === T.PrivateIdentifier ? `#${key.name}` : key.type === T.Literal ? String(key.value) : null;
+  }
+  return null;
+}
+
+/** True when `callee` names `self`: its binding, or `this.name` for a method. */
+function namesSelf(calleeNode: Node, self: FunctionNode, ctx: FileContext): boolean {
+  const callee = unwrap(calleeNode);
+  if (callee.type === T.Identifier) {
+    const binding = resolveName(callee, ctx.getScope(callee));
+    return binding.kind === 'function' && binding.node === self;
+  }
+  if (callee.type === T.MemberExpression && unwrap(callee.object).type === T.ThisExpression) {
+    const name = staticPropertyName(callee);
+    return name !== null && name === memberName(self);
+  }
+  // `this.check.bind(this)`
+  if (callee.type === T.CallExpression && calleeName(callee.callee) === 'bind') {
+    const bound = unwrap(callee.callee);
+    return bound.type === T.MemberExpression && namesSelf(bound.object, self, ctx);
+  }
+  return false;
+}
+
+/** Arguments that re-run `self` with the same inputs: its own parameters in place, or unchanging outer names. */
+function sameInputs(args: readonly Node[], self: FunctionNode, ctx: FileContext): boolean {
+  return args.every((arg, index) => {
+    const a = unwrap(arg);
+    if (a.type !== T.Identifier) return false;
+    const variable = findVariable(ctx.getScope(a), a.name);
+    if (!variable || variable.defs.length === 0) return false;
+    if (variable.references.some((r) => r.isWrite() && !r.init)) return false;
+    const param = self.params[index];
+    const paramName = param?.type === T.Identifier ? param.name : param?.type === T.AssignmentPattern && param.left.type === T.Identifier ? param.left.name : null;
+    if (paramName === a.name) return true;
+    // Declared outside self (`resolve` of an enclosing executor) and never written again.
+    return !contains(self, variable.defs[0]!.name as Node);
+  });
+}
+
+/** `setTimeout(self, …)`, `setTimeout(() => self(), …)`, `setTimeout(this.check, …)`; null for anything else. */
+function rearmTarget(call: TSESTree.CallExpression, self: FunctionNode, ctx: FileContext): boolean {
+  const target = call.arguments[0] && unwrap(call.arguments[0]);
+  if (!target || target.type === T.SpreadElement) return false;
+  const extra = call.arguments.slice(2) as Node[];
+  if (!isFunction(target)) return namesSelf(target, self, ctx) && sameInputs(extra, self, ctx);
+  if (target.params.length > 0) return false;
+  const body = target.body.type === T.BlockStatement
+    ? target.body.body.length === 1 && target.body.body[0]!.type === T.ExpressionStatement ? target.body.body[0]!.expression : null
+    : target.body;
+  const inner = body && unwrap(body);
+  if (!inner || inner.type !== T.CallExpression) return false;
+  return namesSelf(inner.callee, self, ctx) && sameInputs(inner.arguments as Node[], self, ctx);
+}
+
+/**
+ * Reduces a function that schedules itself again (`function check() { if (done) return resolve(); setTimeout(check, 50) }`)
+ * to a wait: the tests on the way to the re-arm, and the guards before it, are its exits.
+ */
+export function rearmExits(call: TSESTree.CallExpression, ctx: FileContext): { self: FunctionNode; exits: Exit[] } | null {
+  const self = enclosingFunction(call);
+  if (!self || !rearmTarget(call, self, ctx)) return null;
+  const exits: Exit[] = [];
+  let child: Node = call;
+  for (let p: Node | undefined = call.parent; p && p !== self; child = p, p = p.parent) {
+    if (p.type === T.IfStatement && child !== p.test) {
+      const other = child === p.consequent ? p.alternate : p.consequent;
+      exits.push({ conditions: [p.test], kind: other && isFailureBranch(other, ctx) ? 'failure' : 'success' });
+    }
+    if (p.type === T.ConditionalExpression && child !== p.test) exits.push({ conditions: [p.test], kind: 'success' });
+    if (p.type === T.LogicalExpression && child === p.right) exits.push({ conditions: [p.left], kind: 'success' });
+    if (p.type === T.BlockStatement) {
+      // Earlier `if (done) return …;` guards at the same level.
+      for (const statement of p.body) {
+        if (statement === child) break;
+        if (statement.type === T.IfStatement && !statement.alternate && endsWith(statement.consequent, [T.ReturnStatement, T.ThrowStatement])) {
+          exits.push({ conditions: [statement.test], kind: endsWith(statement.consequent, [T.ThrowStatement]) || isFailureBranch(statement.consequent, ctx) ? 'failure' : 'success' });
+        }
+      }
+    }
+  }
+  return exits.length > 0 ? { self, exits } : null;
+}
+
+/** Calls on the re-arm path (not in a branch that stops polling, a condition, or a read feeding one): the function's own work. */
+function rearmWorkCalls(self: FunctionNode, exits: Exit[], call: TSESTree.CallExpression, ctx: FileContext): number {
+  const conditions = exits.flatMap((e) => e.conditions);
+  let count = 0;
+  walkSameFunction(self.body, ctx.sourceCode.visitorKeys, (n) => {
+    if (n === call || conditions.includes(n) || n.type === T.VariableDeclarator) return false;
+    if (n.parent && (n.parent.type === T.IfStatement || n.parent.type === T.ConditionalExpression) && n !== n.parent.test && !contains(n, call)) {
+      return false;
+    }
+    if ((n.type === T.CallExpression && !isLoggingCall(n)) || n.type === T.NewExpression) count++;
+    return undefined;
+  });
+  return count;
+}
+
+export function rearmShape(call: TSESTree.CallExpression, timer: string, ctx: FileContext): Wait | null {
+  const shape = rearmExits(call, ctx);
+  if (!shape || hasAwaitOrYield(shape.self, ctx)) return null;
+  const written = collectWrites(shape.self.body, ctx);
+  const delayArg = call.arguments[1];
+  const computed = timer === 'setTimeout' && !!delayArg && delayArg.type !== T.SpreadElement && isComputedDelay(delayArg, written, ctx);
+  const delay = timer === 'setImmediate' ? timerDelay(undefined, EMPTY_ENV, ctx) : timerDelay(delayArg, EMPTY_ENV, ctx);
+  return {
+    shape: 'rearm', node: call, owner: shape.self.body, exits: shape.exits,
+    iteration: { written, workCalls: rearmWorkCalls(shape.self, shape.exits, call, ctx), sharedWrites: 0, mutated: new Set<string>(), logs: 0, otherAwaits: 0 },
+    delay: { sleep: null, delay, zero: delay.value === 0, blocking: false, computed, unknown: false },
+    via: timer,
+  };
+}

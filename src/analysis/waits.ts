@@ -1,0 +1,130 @@
+import type { TSESTree } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES as T } from '@typescript-eslint/utils';
+import { enclosingFunction, type LoopNode, type Node } from './ast.js';
+import { describeBlockingPrimitive, type BlockingSleepCall } from './blocking.js';
+import type { FileContext } from './context.js';
+import type { Atom } from './dependence/atoms.js';
+import type { Delay } from './evaluate.js';
+import { mayPollWithin } from './gate.js';
+import { judgeWait } from './judge.js';
+import type { Judgement, Wait } from './model.js';
+import { helperCallShape, mayHaveHelpers } from './shapes/helper-call.js';
+import { intervalShape } from './shapes/interval.js';
+import { guardShapes, loopShape } from './shapes/loop.js';
+import { rearmShape } from './shapes/rearm.js';
+import { timerFunction } from './shapes/timers.js';
+import type { SleepCall } from './sleep.js';
+
+/**
+ * The entry points the rules call: each reduces one node with its shape, then asks the one judgement.
+ * Results are memoised per node, since `no-sleep-polling` and `no-blocking-sleep` ask about the same loops.
+ */
+
+/** A loop (or a guard inside one) that waits for in-process state by checking it, sleeping a fixed time, and checking again. */
+export interface LoopWait extends Judgement {
+  loop: LoopNode;
+  /** The reported node: the loop, or the guarding `if` inside it. */
+  node: Node;
+  shape: 'loop' | 'guard';
+  /** The sleep between checks. */
+  sleep: SleepCall;
+}
+
+/** A poll of in-process state driven by a timer or a polling helper instead of a loop. */
+export interface TimerWait extends Judgement {
+  node: TSESTree.CallExpression;
+  kind: 'interval' | 'rearm' | 'helper';
+  delay: Delay;
+  /** The interval is not known at all (a declared helper with no interval argument). */
+  delayUnknown: boolean;
+  zero: boolean;
+  /** How it polls, for messages: `setInterval`, `setTimeout`, `pWaitFor()`. */
+  via: string;
+}
+
+export function describeLoopWait(loop: LoopNode, ctx: FileContext): LoopWait | null {
+  const cache = ctx.cache<LoopWait | null>('loop-wait');
+  if (cache.has(loop)) return cache.get(loop)!;
+  let result: LoopWait | null = null;
+  if (mayPollWithin(ctx, loop.range)) {
+    const wait = loopShape(loop, ctx);
+    const judgement = wait && judgeWait(wait, ctx);
+    if (wait && judgement) result = { ...judgement, loop, node: loop, shape: 'loop', sleep: wait.delay.sleep! };
+  }
+  cache.set(loop, result);
+  return result;
+}
+
+/** Guarded waits inside a loop that is not itself a wait (`if (!this.handler) { await sleep(100); continue; }`). */
+export function describeGuardWaits(loop: LoopNode, ctx: FileContext): LoopWait[] {
+  if (!mayPollWithin(ctx, loop.range) || describeLoopWait(loop, ctx)) return [];
+  const out: LoopWait[] = [];
+  for (const wait of guardShapes(loop, ctx)) {
+    const judgement = judgeWait(wait, ctx);
+    if (judgement) out.push({ ...judgement, loop, node: wait.node, shape: 'guard', sleep: wait.delay.sleep! });
+  }
+  return out;
+}
+
+/** Describes `call` as a timer or helper that sleep-polls in-process state, or null. */
+export function describeTimerWait(call: TSESTree.CallExpression, ctx: FileContext): TimerWait | null {
+  const timer = timerFunction(call.callee, ctx);
+  // Most calls are neither timers nor candidates for a polling helper: answer those without the cache.
+  if (timer === null && !mayHaveHelpers(ctx)) return null;
+  const cache = ctx.cache<TimerWait | null>('timer-wait');
+  if (cache.has(call)) return cache.get(call)!;
+  let wait: Wait | null = null;
+  if (timer === 'setInterval') wait = intervalShape(call, ctx);
+  else if (timer === 'setTimeout' || timer === 'setImmediate') wait = rearmShape(call, timer, ctx);
+  else if (timer === null) wait = helperCallShape(call, ctx);
+  const judgement = wait && judgeWait(wait, ctx);
+  const result: TimerWait | null = wait && judgement
+    ? {
+        ...judgement,
+        node: call,
+        kind: wait.shape === 'interval' ? 'interval' : wait.shape === 'rearm' ? 'rearm' : 'helper',
+        delay: wait.delay.delay,
+        delayUnknown: wait.delay.unknown,
+        zero: wait.delay.zero,
+        via: wait.via,
+      }
+    : null;
+  cache.set(call, result);
+  return result;
+}
+
+function innermostLoop(node: Node): Node | null {
+  const fn = enclosingFunction(node);
+  for (let p = node.parent; p && p !== fn; p = p.parent) {
+    if (
+      p.type === T.WhileStatement || p.type === T.DoWhileStatement || p.type === T.ForStatement ||
+      p.type === T.ForInStatement || p.type === T.ForOfStatement
+    ) {
+      return p;
+    }
+  }
+  return null;
+}
+
+/**
+ * The blocking sleep `call` performs, when it is one that `no-blocking-sleep` reports: a primitive (a
+ * helper's body is reported where the primitive is written, not at every call), `deasync.runLoopOnce`
+ * only inside a loop, and none inside a polling loop that `describeLoopWait` reports (that loop is
+ * reported once, by `no-sleep-polling`, with the blocking sleep named in its message).
+ */
+export function findBlockingSleep(call: TSESTree.CallExpression, ctx: FileContext): BlockingSleepCall | null {
+  const sleep = describeBlockingPrimitive(call, ctx);
+  if (!sleep) return null;
+  const loop = innermostLoop(call);
+  if (sleep.via === 'deasync.runLoopOnce()' && !loop) return null;
+  if (
+    loop &&
+    (loop.type === T.WhileStatement || loop.type === T.DoWhileStatement || loop.type === T.ForStatement) &&
+    describeLoopWait(loop as LoopNode, ctx)?.sleep.blocking
+  ) {
+    return null;
+  }
+  return sleep;
+}
+
+export type { Atom };
