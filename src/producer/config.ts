@@ -1,5 +1,6 @@
 import type { KinesisClient, KinesisClientConfig } from '@aws-sdk/client-kinesis';
 import { ConfigError } from './errors.js';
+import { describeInvalidMeterProvider, type OtelMeterProvider } from './otel.js';
 
 export const KiB = 1024;
 export const MiB = 1024 * 1024;
@@ -44,6 +45,8 @@ export interface KinesisProducerOptions {
   retry?: RetryOptions;
   /** Back-off between ListShards refreshes of the shard map (KPL: 1 s growing ×1.5 to 30 s). */
   shardMapRefresh?: { minDelay?: number; maxDelay?: number };
+  /** OpenTelemetry MeterProvider for the KPL metric set; the global one of `@opentelemetry/api` when absent. */
+  meterProvider?: OtelMeterProvider;
 }
 
 export interface AggregationOptions {
@@ -169,7 +172,7 @@ function object(options: Record<string, unknown>, name: string): Record<string, 
 const KNOWN_OPTIONS = new Set([
   'streamName', 'client', 'clientConfig', 'recordMaxBufferedTime', 'collectionMaxCount', 'collectionMaxSize',
   'maxRecordSize', 'aggregation', 'maxConnections', 'requestTimeout', 'connectTimeout', 'recordTtl', 'failIfThrottled',
-  'rateLimit', 'maxOutstandingRecords', 'maxOutstandingBytes', 'onFull', 'retry', 'shardMapRefresh',
+  'rateLimit', 'maxOutstandingRecords', 'maxOutstandingBytes', 'onFull', 'retry', 'shardMapRefresh', 'meterProvider',
 ]);
 
 /** Applies KPL defaults and validates every option; throws ConfigError naming the option, the problem and what is allowed. */
@@ -199,6 +202,8 @@ export function resolveConfig(input: KinesisProducerOptions | undefined): Resolv
     }
   }
   if (options.clientConfig !== undefined) object(options, 'clientConfig');
+  const meterProviderProblem = describeInvalidMeterProvider(options.meterProvider);
+  if (meterProviderProblem) throw new ConfigError('meterProvider', `got ${describeType(options.meterProvider)}; ${meterProviderProblem}`);
 
   const MAX = Number.MAX_SAFE_INTEGER;
   const maxRecordSize = integer(options, 'maxRecordSize', DEFAULTS.maxRecordSize, 64, 10 * MiB);

@@ -14,6 +14,7 @@ export {
   BufferFullError,
   type ProducerErrorCode,
 } from './errors.js';
+export { KPL_METRICS, METER_NAME, type OtelMeterProvider, type OtelMeter } from './otel.js';
 export { encodeAggregatedRecord, AGGREGATION_MAGIC, AGGREGATED_PARTITION_KEY } from './aggregation.js';
 export { partitionKeyHash, effectiveHashKey } from './record.js';
 export type {

@@ -18,6 +18,7 @@ import {
 } from './errors.js';
 import { MetricsRecorder } from './metrics.js';
 import { normalizeRecord } from './record.js';
+import { OtelRecorder } from './otel.js';
 import { backoffDelay, type ClassifiedError } from './retry.js';
 import { Sender, type RequestOutcome, type RequestTiming } from './sender.js';
 import { ShardMap } from './shard-map.js';
@@ -44,6 +45,8 @@ export class KinesisProducer {
   readonly #accumulator: Accumulator;
   readonly #sender: Sender;
   readonly #metrics = new MetricsRecorder();
+  /** The KPL metric set on OpenTelemetry; undefined when there is no provider to record to. */
+  readonly #otel: OtelRecorder | undefined;
   /** Every put() not yet settled, in put order: what flush() snapshots. */
   readonly #outstanding = new Set<PendingRecord>();
   /** put() calls waiting for room (onFull: 'wait'), FIFO. */
@@ -80,6 +83,14 @@ export class KinesisProducer {
     this.#sender = new Sender(this.#client, config.maxConnections, config.requestTimeout, (streamName, entries, outcome, timing) =>
       this.#onOutcome(streamName, entries, outcome, timing),
     );
+    this.#otel = OtelRecorder.create(options.meterProvider, () => this.#pendingByStream());
+  }
+
+  /** Records put and not yet settled, per stream: UserRecordsPending, read only when a metric reader collects. */
+  #pendingByStream(): Map<string, number> {
+    const counts = new Map<string, number>();
+    for (const pending of this.#outstanding) counts.set(pending.record.streamName, (counts.get(pending.record.streamName) ?? 0) + 1);
+    return counts;
   }
 
   /**
@@ -104,6 +115,7 @@ export class KinesisProducer {
       );
     }
     this.#metrics.recordsPut++;
+    this.#otel?.received(pending.record.streamName);
     this.#outstanding.add(pending);
     if (hasRoom) this.#accept(pending);
     else this.#waiting.push(pending);
@@ -192,6 +204,7 @@ export class KinesisProducer {
 
   #shutdown(): void {
     this.#clearTimer();
+    this.#otel?.close();
     if (!this.#ownsClient) return;
     try {
       this.#client.destroy();
@@ -233,6 +246,7 @@ export class KinesisProducer {
     } else {
       this.#metrics.recordsDelivered++;
     }
+    this.#otel?.settled(pending.record.streamName, pending.retries, result instanceof Error ? undefined : result.shardId, result instanceof Error ? result.code : undefined);
     this.#admitWaiting();
   }
 
@@ -317,6 +331,7 @@ export class KinesisProducer {
 
   #send(stream: StreamBuffer, entries: BatchEntry[]): void {
     this.#metrics.putRecordsCalls++;
+    this.#otel?.sent(stream.name, entries, performance.now());
     for (const entry of entries) {
       this.#metrics.kinesisRecordsSent++;
       if (entry.aggregated) this.#metrics.aggregatedRecordsSent++;
@@ -357,6 +372,7 @@ export class KinesisProducer {
   #onOutcome(streamName: string, entries: BatchEntry[], outcome: RequestOutcome, timing: RequestTiming): void {
     const duration = timing.endedAtMono - timing.startedAtMono;
     this.#metrics.recordLatency(duration);
+    this.#otel?.outcome(streamName, entries, outcome, duration);
     const now = performance.now();
     const toRetry: PendingRecord[] = [];
     let maxRetries = 0;
