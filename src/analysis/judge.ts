@@ -41,6 +41,9 @@ export function judgeWait(wait: Wait, ctx: FileContext): Judgement | null {
   }
 
   const predicates = polled.map((a) => a.predicate);
+  // A predicate retried with a blocking sleep: nothing else in the thread runs meanwhile, so it can only be asking
+  // the outside world (a file lock, a port); \`no-blocking-sleep\` reports the sleep itself.
+  if (delay.blocking && predicates.every((p) => p !== null)) return null;
   return {
     polled,
     conditionText: polledByCondition.map(({ condition, atoms }) => ctx.text(smallestCover(condition, atoms.map((a) => a.node)))).join(' || '),

@@ -117,7 +117,8 @@ export default createRule<Options, MessageIds>({
     function special(judgement: Judgement, node: TSESTree.Node, every: string, how: string): { messageId: MessageIds; data: Record<string, string> } | null {
       const condition = shorten(judgement.conditionText);
       if (judgement.predicate !== null) {
-        const fn = enclosingFunction(node);
+        let fn = enclosingFunction(node);
+        while (fn && !fn.params.some((p) => p.type === 'Identifier' && p.name === judgement.predicate)) fn = enclosingFunction(fn);
         return { messageId: 'predicatePolled', data: { helper: `${(fn && functionName(fn)) ?? 'this helper'}()`, condition, every } };
       }
       if (judgement.dom) return { messageId: 'domPolled', data: { condition, every, how } };

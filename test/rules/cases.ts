@@ -18,6 +18,24 @@ export function at<MessageIds extends string, Options extends readonly unknown[]
   return { output: null, ...rest, code, errors: [{ ...error, line, column }] };
 }
 
+/** As `at`, for code with one report per `@@` marker, in order. */
+export function atEach<MessageIds extends string, Options extends readonly unknown[]>(
+  marked: string,
+  errors: { messageId: MessageIds; data?: Record<string, unknown> }[],
+  rest: Omit<InvalidTestCase<MessageIds, Options>, 'code' | 'errors'> = {},
+): InvalidTestCase<MessageIds, Options> {
+  const parts = marked.split('@@');
+  if (parts.length - 1 !== errors.length) throw new Error(`test case has ${parts.length - 1} @@ markers for ${errors.length} errors:\n${marked}`);
+  let code = parts[0]!;
+  const located = errors.map((error, i) => {
+    const before = code.split('\n');
+    const position = { line: before.length, column: before[before.length - 1]!.length + 1 };
+    code += parts[i + 1]!;
+    return { ...error, ...position };
+  });
+  return { output: null, ...rest, code, errors: located };
+}
+
 export function valid<Options extends readonly unknown[]>(
   code: string,
   rest: Omit<ValidTestCase<Options>, 'code'> = {},

@@ -1,6 +1,6 @@
 import { RuleTester } from '@typescript-eslint/rule-tester';
 import rule, { type MessageIds, type Options } from '../../src/rules/no-sleep-polling.js';
-import { at, valid } from './cases.js';
+import { at, atEach, valid } from './cases.js';
 
 const ruleTester = new RuleTester();
 
@@ -13,6 +13,8 @@ const interval = (condition: string, every: string): Error => ({ messageId: 'int
 const rearm = (condition: string, every: string, timer = 'setTimeout'): Error => ({ messageId: 'rearmPolled', data: { condition, interval: every, timer } });
 const helper = (condition: string, every: string, name: string): Error => ({ messageId: 'helperPolled', data: { condition, interval: every, helper: name } });
 const helperDefault = (condition: string, name: string): Error => ({ messageId: 'helperPolledDefault', data: { condition, helper: name } });
+const predicate = (name: string, condition: string, every: string): Error => ({ messageId: 'predicatePolled', data: { helper: name, condition, every } });
+const dom = (condition: string, every: string, how: string): Error => ({ messageId: 'domPolled', data: { condition, every, how } });
 const zero = (condition: string, how: string): Error => ({ messageId: 'timerPolledZero', data: { condition, how } });
 const inv = (code: string, e: Error, rest: Parameters<typeof at<MessageIds, Options>>[2] = {}) => at<MessageIds, Options>(code, e, rest);
 
@@ -63,9 +65,6 @@ ruleTester.run('no-sleep-polling (timers)', rule, {
     valid(`export function waitJob(api, resolve) {
       const id = setInterval(async () => { const s = await api.status(); if (s.done) { clearInterval(id); resolve(s); } }, 1000);
     }`),
-    valid(`export function waitApp(resolve) {
-      const id = setInterval(() => { if (document.querySelector('#app')) { clearInterval(id); resolve(); } }, 50);
-    }`),
     valid(`import fs from 'node:fs';
     export function waitFile(file, resolve) {
       const id = setInterval(() => { if (fs.existsSync(file)) { clearInterval(id); resolve(); } }, 100);
@@ -79,9 +78,9 @@ ruleTester.run('no-sleep-polling (timers)', rule, {
     } }`),
     valid(`const setInterval = (f) => f();
     export class C { ready = false; go(resolve) { const id = setInterval(() => { if (this.ready) { clearInterval(id); resolve(); } }, 100); } }`),
-    // --- a generic helper's own interval: judged where it is called
+    // --- a generic helper that awaits its predicate: judged where it is called
     valid(`export function waitFor(pred, ms) {
-      return new Promise((resolve) => { const id = setInterval(() => { if (pred()) { clearInterval(id); resolve(); } }, ms); });
+      return new Promise((resolve) => { const id = setInterval(async () => { if (await pred()) { clearInterval(id); resolve(); } }, ms); });
     }`),
     valid(`export function every(fn, ms) { return setInterval(fn, ms); }`),
     valid(`let done = false; export function stop() { done = true; }
@@ -115,13 +114,11 @@ ruleTester.run('no-sleep-polling (timers)', rule, {
     // --- remote state, and re-arms inside I/O callbacks
     valid(`export function poll(url, done) { fetch(url).then((r) => { if (!r.ok) setTimeout(() => poll(url, done), 1000); else done(r); }); }`),
     valid(`export async function poll(api) { const s = await api.status(); if (s !== 'done') setTimeout(() => poll(api), 1000); }`),
-    valid(`export function waitEl(cb) { if (document.querySelector('#app')) cb(); else setTimeout(() => waitEl(cb), 50); }`),
     // --- not self, a local condition, a shadowed timer, a generic helper
     valid(`${FLAG}export function a(cb) { if (ready) cb(); else setTimeout(b, 10); } function b() {}`),
     valid(`export function check(cb) { const ok = false; if (ok) cb(); else setTimeout(() => check(cb), 10); }`),
     valid(`const setTimeout = (f) => f();
     ${FLAG}export function check(cb) { if (ready) cb(); else setTimeout(() => check(cb), 10); }`),
-    valid(`export function waitFor(pred, ms, cb) { const check = () => (pred() ? cb() : setTimeout(check, ms)); check(); }`),
 
     // ===== polling helpers =====
     // --- predicates that await I/O or return a promise
@@ -138,8 +135,6 @@ ruleTester.run('no-sleep-polling (timers)', rule, {
     valid(`import pWaitFor from 'p-wait-for';
     import fs from 'node:fs';
     export async function waitFile(file) { await pWaitFor(() => fs.existsSync(file)); }`),
-    valid(`import { waitUntil } from 'async-wait-until';
-    export async function waitApp() { await waitUntil(() => document.querySelector('#app')); }`),
     valid(`import pWaitFor from 'p-wait-for';
     export async function until(deadline) { await pWaitFor(() => Date.now() > deadline); }`),
     // --- nothing known about the predicate or the helper
@@ -398,12 +393,22 @@ ruleTester.run('no-sleep-polling (timers)', rule, {
       }
     }
     export class C { ready = false; go() { return @@waitFor(() => this.ready); } }`, helperDefault('this.ready', 'waitFor()')),
-    inv(`function waitFor(pred, ms = 100) {
-      return new Promise((resolve) => { const id = setInterval(() => { if (pred()) { clearInterval(id); resolve(); } }, ms); });
+    // A helper that polls a synchronous predicate is reported itself, once, and at each call with in-process state.
+    atEach(`function waitFor(pred, ms = 100) {
+      return new Promise((resolve) => { const id = @@setInterval(() => { if (pred()) { clearInterval(id); resolve(); } }, ms); });
     }
-    export function ready(state) { return @@waitFor(() => state.ready, 250); }`, helper('state.ready', '250 ms', 'waitFor()')),
-    inv(`function until(pred, cb) { (function check() { if (pred()) cb(); else setTimeout(check, 30); })(); }
-    export class Img { loaded = false; onLoad(done) { @@until(() => this.loaded, done); } }`, helper('this.loaded', '30 ms', 'until()')),
+    export function ready(state) { return @@waitFor(() => state.ready, 250); }`, [predicate('waitFor()', 'pred()', 'every `ms` ms'), helper('state.ready', '250 ms', 'waitFor()')]),
+    atEach(`function until(pred, cb) { (function check() { if (pred()) cb(); else @@setTimeout(check, 30); })(); }
+    export class Img { loaded = false; onLoad(done) { @@until(() => this.loaded, done); } }`, [predicate('until()', 'pred()', 'every 30 ms'), helper('this.loaded', '30 ms', 'until()')]),
+    inv(`export function waitFor(pred, ms, cb) { const check = () => (pred() ? cb() : @@setTimeout(check, ms)); check(); }`, predicate('waitFor()', 'pred()', 'every `ms` ms')),
+    // The page's own DOM changes only when a task of the page runs: an observer can await it.
+    inv(`export function waitApp(resolve) {
+      const id = @@setInterval(() => { if (document.querySelector('#app')) { clearInterval(id); resolve(); } }, 50);
+    }`, dom("document.querySelector('#app')", 'every 50 ms', ' from a `setInterval` callback')),
+    inv(`export function waitEl(cb) { if (document.querySelector('#app')) cb(); else @@setTimeout(() => waitEl(cb), 50); }`,
+      dom("document.querySelector('#app')", 'every 50 ms', ' by re-arming `setTimeout`')),
+    inv(`import { waitUntil } from 'async-wait-until';
+    export async function waitApp() { await @@waitUntil(() => document.querySelector('#app')); }`, dom("document.querySelector('#app')", 'every 50 ms', ' through `waitUntil()`')),
     inv(`import pWaitFor from 'p-wait-for';
     const queue = [];
     function isDrained() { return queue.length === 0; }

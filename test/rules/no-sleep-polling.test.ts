@@ -44,7 +44,6 @@ ruleTester.run('no-sleep-polling', rule, {
     }`),
     valid(`import fs from 'node:fs';
     ${SLEEP}export async function waitForFile(path) { while (!fs.existsSync(path)) await sleep(100); }`),
-    valid(`${SLEEP}async function waitForButton() { while (!document.querySelector('#go')) await sleep(50); }`),
     valid(`${SLEEP}async function waitForPort(port) { while (!isPortOpen(port)) await sleep(200); }`),
     // --- periodic workers whose flag only cancels the loop
     valid(`${SLEEP}class Worker { stopping = false; async run() {
@@ -101,8 +100,10 @@ ruleTester.run('no-sleep-polling', rule, {
     // --- sleeps in nested functions do not belong to the loop
     valid(`class C { ready = false; go() { while (!this.ready) { setTimeout(() => this.poke(), 10); break; } } }`),
     // --- a generic helper is judged at its calls, by the predicate it is given
-    valid(`${SLEEP}export async function waitFor(predicate, ms = 50) { while (!predicate()) await sleep(ms); }`),
-    valid(`${SLEEP}export async function until(check, interval) { for (;;) { if (check()) return; await sleep(interval); } }`),
+    // A helper that awaits its predicate: judged where it is called.
+    valid(`${SLEEP}export async function waitFor(predicate, ms = 50) { while (!(await predicate())) await sleep(ms); }`),
+    // Exits that throw: the loop refuses to go on when the state changes, it does not wait for it.
+    valid(`${SLEEP}async function go(s) { while (1) { if (s.failed) throw new Error('failed'); await sleep(25); } }`),
     // --- CommonJS and scripts with nothing to report
     valid(`const { setTimeout: sleep } = require('node:timers/promises');
     async function retry(fn) { for (let i = 0; i < 3; i++) { try { return await fn(); } catch { await sleep(100); } } }`, commonjs),
@@ -116,7 +117,12 @@ ruleTester.run('no-sleep-polling', rule, {
     inv(`${SLEEP}async function go(s) { @@for (;;) { if (s.ready) break; await sleep(10); } }`, polled('s.ready', '10 ms')),
     inv(`${SLEEP}async function go(s) { @@for (;;) { await sleep(10); if (s.ready) break; } }`, polled('s.ready', '10 ms')),
     inv(`${SLEEP}async function go(s) { @@while (true) { if (s.done) { return s.result; } await sleep(25); } }`, polled('s.done', '25 ms')),
-    inv(`${SLEEP}async function go(s) { @@while (1) { if (s.failed) throw new Error('failed'); await sleep(25); } }`, polled('s.failed', '25 ms')),
+    inv(`${SLEEP}async function waitForButton() { @@while (!document.querySelector('#go')) await sleep(50); }`,
+      { messageId: 'domPolled', data: { condition: "!document.querySelector('#go')", every: 'every 50 ms', how: '' } }),
+    inv(`${SLEEP}export async function waitFor(predicate, ms = 50) { @@while (!predicate()) await sleep(ms); }`,
+      { messageId: 'predicatePolled', data: { helper: 'waitFor()', condition: '!predicate()', every: 'every `ms` ms' } }),
+    inv(`${SLEEP}export async function until(check, interval) { @@for (;;) { if (check()) return; await sleep(interval); } }`,
+      { messageId: 'predicatePolled', data: { helper: 'until()', condition: 'check()', every: 'every `interval` ms' } }),
     inv(`${SLEEP}async function go(s) { outer: @@for (;;) { if (s.ready) break outer; await sleep(10); } }`, polled('s.ready', '10 ms')),
     inv(`${SLEEP}async function go(s) { @@while (!s.ready) await sleep(10); }`, polled('!s.ready', '10 ms')),
     // --- deadline forms

@@ -22,7 +22,7 @@ export const REMOTE_CALL_NAME = /Sync$|^(fetch|exists|stat|ping|readFile|readdir
 /** Members that change without a callback of ours to await: I/O back-pressure, the OS's view of the process. */
 export const REMOTE_PROPERTIES: ReadonlySet<string> = new Set([
   'bufferedAmount', 'bufferSize', 'existsSync', 'statSync', 'readFileSync', 'readdirSync', 'accessSync', 'memoryUsage',
-  'cpuUsage', 'freemem', 'loadavg', 'writableNeedDrain',
+  'cpuUsage', 'freemem', 'loadavg',
 ]);
 
 const MAX_DEPTH = 3;

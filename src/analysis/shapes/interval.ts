@@ -91,7 +91,14 @@ export function intervalShape(call: TSESTree.CallExpression, ctx: FileContext): 
     const conditions = pathConditions(statement, body);
     exitBranches.push(branch === body ? statement : branch);
     if (conditions.length === 0) return false;
-    const failure = bareStop(branch, handle, allowThis, ctx) || isFailureBranch(branch, ctx);
+    let failure: boolean;
+    if (branch === statement && statement.parent === body) {
+      // `if (!ready) return; clearInterval(id); resolve();`: what follows the clear is its branch.
+      const after = body.body.slice(body.body.indexOf(statement as TSESTree.Statement) + 1);
+      failure = after.every((s) => bareStop(s, handle, allowThis, ctx)) || after.some((s) => isFailureBranch(s, ctx));
+    } else {
+      failure = bareStop(branch, handle, allowThis, ctx) || isFailureBranch(branch, ctx);
+    }
     exits.push({ conditions, kind: failure ? 'failure' : 'success' });
     return false;
   });
