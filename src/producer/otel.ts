@@ -187,7 +187,10 @@ export class OtelRecorder {
     this.#userPerRequest = meter.createHistogram(KPL_METRICS.userRecordsPerPutRecordsRequest, { description: 'User records in one PutRecords request', unit: '{record}' });
     this.#pendingGauge = meter.createObservableGauge(KPL_METRICS.userRecordsPending, { description: 'User records put and not yet settled (buffered, in flight or waiting for room)', unit: '{record}' });
     this.#observePending = (result) => {
-      for (const [streamName, value] of pending()) result.observe(value, this.#stream(streamName));
+      const counts = pending();
+      for (const streamName of counts.keys()) this.#stream(streamName);
+      // Every stream seen so far, 0 when nothing is pending: a gauge not observed keeps its last value.
+      for (const [streamName, attributes] of this.#streamAttributes) result.observe(counts.get(streamName) ?? 0, attributes);
     };
     this.#pendingGauge.addCallback(this.#observePending);
   }
