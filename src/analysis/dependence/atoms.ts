@@ -1,6 +1,6 @@
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES as T } from '@typescript-eslint/utils';
-import { contains, enclosingFunction, isPathPrefix, pathOf, rootOf, staticPropertyName, unwrap, type Node } from '../ast.js';
+import { contains, enclosingFunction, isPathPrefix, pathOf, rootOf, staticPropertyName, unwrap, walkSameFunction, type Node } from '../ast.js';
 import type { FileContext } from '../context.js';
 import { findVariable } from '../scope.js';
 import { callIsRemote, REMOTE_CALL_NAME, REMOTE_PROPERTIES, REMOTE_ROOTS } from './functions.js';
@@ -95,7 +95,7 @@ export function classifyAtom(atom: Node, anchor: Node, ctx: FileContext): Atom {
     if (waitingFunction === null ? declaredIn.type !== T.Program : declaredIn !== waitingFunction) return null;
     // Referenced from another function (a listener pushing into it, a callback setting it): shared, not followed.
     const waiter = waitingFunction;
-    if (variable.references.some((r) => enclosingFunction(r.identifier as Node) !== waiter && !contains(anchor, r.identifier as Node))) return null;
+    if (variable.references.some((r) => enclosingFunction(r.identifier as Node) !== waiter)) return null;
     const out: Node[] = [];
     if (declarator.init) {
       if (declarator.id.type !== T.Identifier && declarator.id.type !== T.ObjectPattern && declarator.id.type !== T.ArrayPattern) return null;
@@ -155,7 +155,8 @@ export function classifyAtom(atom: Node, anchor: Node, ctx: FileContext): Atom {
         return;
       case T.ArrowFunctionExpression:
       case T.FunctionExpression:
-        // A callback (`items.some(i => i.done)`) reads elements of what it is called on.
+        // A callback (`items.some(i => i.done)`) reads elements of what it is called on; it may still ask the OS.
+        if (callbackAsks(n)) remote = true;
         return;
       case T.NewExpression:
         if (n.callee.type === T.Identifier && n.callee.name === 'Date') clock = true;
@@ -166,8 +167,11 @@ export function classifyAtom(atom: Node, anchor: Node, ctx: FileContext): Atom {
         const path = pathOf(n);
         const root = rootOf(n);
         const prop = staticPropertyName(n);
+        const inPage = root?.type === T.Identifier && DOM_ROOTS.has(root.name) && isUnshadowed(root);
         if (root?.type === T.Identifier && REMOTE_ROOTS.has(root.name) && isUnshadowed(root)) remote = true;
         else if (prop !== null && REMOTE_PROPERTIES.has(prop)) remote = true;
+        // A socket's or request's `readyState` follows the network; the page's own (`document.readyState`) does not.
+        else if (prop === 'readyState' && !inPage) remote = true;
         else {
           if ((root?.type === T.Identifier && DOM_ROOTS.has(root.name) && isUnshadowed(root)) || (prop !== null && DOM_PROPERTIES.has(prop))) dom = true;
           if (root?.type === T.Identifier && followable(root)) {
@@ -250,6 +254,15 @@ export function classifyAtom(atom: Node, anchor: Node, ctx: FileContext): Atom {
           else if (value && typeof value === 'object' && 'type' in value) visit(value as Node);
         }
     }
+  };
+
+  const callbackAsks = (fn: TSESTree.ArrowFunctionExpression | TSESTree.FunctionExpression): boolean => {
+    let asks = false;
+    walkSameFunction(fn.body, ctx.sourceCode.visitorKeys, (c) => {
+      if (c.type === T.CallExpression && callIsRemote(c, ctx)) asks = true;
+      return !asks;
+    });
+    return asks;
   };
 
   /** A waiter's own variable with assignments to follow (not shared, not a counter). */

@@ -94,8 +94,13 @@ export function intervalShape(call: TSESTree.CallExpression, ctx: FileContext): 
     let failure: boolean;
     if (branch === statement && statement.parent === body) {
       // `if (!ready) return; clearInterval(id); resolve();`: what follows the clear is its branch.
-      const after = body.body.slice(body.body.indexOf(statement as TSESTree.Statement) + 1);
-      failure = after.every((s) => bareStop(s, handle, allowThis, ctx)) || after.some((s) => isFailureBranch(s, ctx));
+      // `if (!ready) return; resolve(); clearInterval(id);`: the statements after the last guard are its branch.
+      const at = body.body.indexOf(statement as TSESTree.Statement);
+      let from = at;
+      while (from > 0 && !isGuard(body.body[from - 1]!)) from--;
+      const branchStatements = body.body.slice(from);
+      failure = branchStatements.every((s) => bareStop(s, handle, allowThis, ctx)) || branchStatements.some((s) => isFailureBranch(s, ctx));
+      exitBranches.push(...branchStatements);
     } else {
       failure = bareStop(branch, handle, allowThis, ctx) || isFailureBranch(branch, ctx);
     }

@@ -1,0 +1,194 @@
+import { RuleTester } from '@typescript-eslint/rule-tester';
+import rule, { type MessageIds, type Options } from '../../src/rules/no-sleep-polling.js';
+import { at, atEach, valid } from './cases.js';
+
+/**
+ * The shapes real code waits in (found by labelling loops and timers of public repositories, written anew here),
+ * and the look-alikes that must stay silent. Each is a general rule of the wait model, stated in
+ * docs/rules/no-sleep-polling.md.
+ */
+const ruleTester = new RuleTester();
+
+type Error = { messageId: MessageIds; data: Record<string, string> };
+const polled = (condition: string, interval: string): Error => ({ messageId: 'polled', data: { condition, interval } });
+const spins = (condition: string): Error => ({ messageId: 'polledZero', data: { condition } });
+const interval = (condition: string, every: string): Error => ({ messageId: 'intervalPolled', data: { condition, interval: every } });
+const zero = (condition: string, how: string): Error => ({ messageId: 'timerPolledZero', data: { condition, how } });
+const predicate = (name: string, condition: string, every: string): Error => ({ messageId: 'predicatePolled', data: { helper: name, condition, every } });
+const dom = (condition: string, every: string, how: string): Error => ({ messageId: 'domPolled', data: { condition, every, how } });
+const inv = (code: string, e: Error, rest: Parameters<typeof at<MessageIds, Options>>[2] = {}) => at<MessageIds, Options>(code, e, rest);
+
+const SLEEP = 'const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));\n';
+
+ruleTester.run('no-sleep-polling (shapes of real code)', rule, {
+  valid: [
+    // --- exits that throw: a cancellation check between steps of work, or an assertion over a quiet window
+    valid(`${SLEEP}export async function steps(signal, items) {
+      for (const item of items) {
+        let n = 0;
+        while (n < item.weight) { if (signal.aborted) throw new Error('aborted'); n++; await sleep(5); }
+      }
+    }`),
+    valid(`${SLEEP}export async function staysQuiet(log) {
+      const end = Date.now() + 2000;
+      while (Date.now() < end) {
+        if (log.some((line) => line.includes('reloaded'))) throw new Error('reloaded');
+        await sleep(100);
+      }
+    }`),
+    valid(`${SLEEP}export async function guard(job) {
+      while (Date.now() < job.deadline) { if (job.cancelled) { throw new Error('cancelled'); } await sleep(50); }
+    }`),
+    // --- a cancellation flag beside a remote part: the loop waits for the remote part
+    valid(`${SLEEP}export class Conn { closed = false; async flushOut() {
+      while (!this.closed && this.socket.bufferedAmount > 0) await sleep(100);
+    } }`),
+    valid(`${SLEEP}export async function opened(ws, signal) {
+      while (ws.readyState !== 1 && !signal.aborted) await sleep(20);
+    }`),
+    // --- state read through a same-file function that asks the OS, or a lock file checked with sync I/O
+    valid(`${SLEEP}const Tree = {};
+    Tree.isAlive = function (pid) { try { process.kill(pid, 0); return true; } catch { return false; } };
+    export async function reaped(pids) { while (pids.some((p) => Tree.isAlive(p))) await sleep(100); }`),
+    valid(`${SLEEP}function alive(pid) { try { process.kill(pid, 0); return true; } catch { return false; } }
+    export function waitExit(pid, done) { const id = setInterval(() => { if (!alive(pid)) { clearInterval(id); done(); } }, 100); }`),
+    valid(`${SLEEP}import { existsSync } from 'node:fs';
+    function locked(dir) { return existsSync(dir + '/.lock'); }
+    export async function acquire(dir) { while (locked(dir)) await sleep(50); }`),
+    valid(`${SLEEP}export class Lock { held() { return require('node:fs').existsSync(this.file); }
+      async acquire() { while (this.held()) await sleep(50); } }`),
+    // --- a condition over what the iteration itself writes
+    valid(`export function other(items, last) { while (true) { const pick = items[Math.floor(Math.random() * items.length)]; if (pick !== last) return pick; } }`),
+    valid(`${SLEEP}export async function fill(buf, n) { while (buf.length < n) { buf.push(0); await sleep(1); } }`),
+    // --- a periodic loop on a bare flag whose body logs, resets counters or assigns: a worker
+    valid(`${SLEEP}export class Stats { running = true; async report() {
+      while (this.running) { console.log('requests', this.count); this.count = 0; await sleep(1000); }
+    } }`),
+    valid(`${SLEEP}export class Beat { running = true; async beat() { while (this.running) { this.lastBeat = Date.now(); await sleep(500); } } }`),
+    // --- a guard whose branch does the work itself, and a worker loop that waits on remote work
+    valid(`${SLEEP}export class W { running = true; async loop() {
+      while (this.running) { if (!this.handler) { this.reconnect(); await sleep(100); continue; } await this.handler.run(); }
+    } }`),
+    // --- a `try` exit around a call we know nothing about (a retry of anything)
+    valid(`${SLEEP}export async function load(name) { for (;;) { try { return require(name); } catch { await sleep(100); } } }`),
+    // --- a predicate retried with a blocking sleep can only be asking the outside world
+    valid(`const cell = new Int32Array(new SharedArrayBuffer(4));
+    export function retry(fn) { for (;;) { try { return fn(); } catch { Atomics.wait(cell, 0, 0, 100); } } }`),
+    // --- a value fetched once before the wait is an argument, not a remote read
+    valid(`${SLEEP}export async function fetched(api) { const id = await api.id(); while (true) { if (id) return id; await sleep(10); } }`),
+  ],
+  invalid: [
+    // --- setInterval callbacks that also count attempts or check a deadline, and give up
+    inv(`export class Client { pending = 0; drained(timeout) {
+      return new Promise((resolve) => {
+        let waited = 0;
+        const id = @@setInterval(() => {
+          if (this.pending === 0) { clearInterval(id); resolve(true); }
+          else { waited += 1; if (timeout && waited >= timeout) { clearInterval(id); resolve(false); } }
+        }, 1);
+      });
+    } }`, interval('this.pending === 0', '1 ms')),
+    inv(`export function whenSet(holder) {
+      return new Promise((resolve, reject) => {
+        let tries = 0;
+        const id = @@setInterval(() => {
+          tries++;
+          const value = holder.current;
+          if (tries > 100) { clearInterval(id); reject(new Error('never set')); }
+          else if (value) { clearInterval(id); resolve(value); }
+        }, 20);
+      });
+    }`, interval('value', '20 ms')),
+    inv(`export function ready(app) {
+      return new Promise((resolve) => {
+        const timer = @@setInterval(() => {
+          if (!app.booted) return;
+          resolve(app);
+          clearInterval(timer);
+        }, 50);
+      });
+    }`, interval('!app.booted', '50 ms')),
+    inv(`export function waitGlobal(done) {
+      let n = 0;
+      const id = @@setInterval(() => { if (++n > 50) clearInterval(id); else if (globalThis.__router) { clearInterval(id); done(globalThis.__router); } }, 20);
+    }`, interval('globalThis.__router', '20 ms')),
+    // --- deadline and `while (true)` loops whose exit tests a local computed in the iteration
+    inv(`${SLEEP}export async function pingers(client) {
+      @@while (true) {
+        const found = [...client.servers.values()].filter((s) => s.pinger);
+        if (found.length > 0) return found;
+        await sleep(5);
+      }
+    }`, polled('found.length > 0', '5 ms')),
+    inv(`${SLEEP}import * as Sdk from './sdk.js';
+    export async function installed(timeoutMs = 30000) {
+      const start = Date.now();
+      @@while (Date.now() - start < timeoutMs) {
+        const client = Sdk.getClient();
+        if (client?.getIntegration('Profiler')) { await sleep(1000); return; }
+        await sleep(100);
+      }
+    }`, polled("client?.getIntegration('Profiler')", '100 ms')),
+    inv(`${SLEEP}export async function watching(watcher, dir) {
+      const deadline = Date.now() + 2000;
+      @@while (Date.now() < deadline) {
+        const ready = watcher.ready;
+        const covers = Object.keys(watcher.getWatched()).includes(dir);
+        if (ready && covers) break;
+        await sleep(10);
+      }
+    }`, polled('ready && covers', '10 ms')),
+    // --- a wait guarding a worker loop
+    inv(`${SLEEP}export class Consumer { running = true; async loop() {
+      while (this.running) {
+        if (@@!this.handler) { await sleep(100); continue; }
+        await this.handler(await this.next());
+      }
+    } }`, polled('!this.handler', '100 ms')),
+    // --- zero-delay re-arming on a local from a call; sleeps that yield with nextTick, setImmediate, queueMicrotask
+    inv(`import { state } from './state.js';
+    export function orchestrator() {
+      return new Promise((resolve) => {
+        function check() { const o = state().orchestrator; if (o) return resolve(o); @@setTimeout(check); }
+        check();
+      });
+    }`, zero('o', 're-arming `setTimeout`')),
+    inv(`import process from 'node:process';
+    const tick = () => new Promise((resolve) => process.nextTick(resolve));
+    export async function started(resource) { @@while (!resource.started) await tick(); return resource; }`, spins('!resource.started')),
+    inv(`const turn = () => new Promise((resolve) => setImmediate(resolve));
+    export async function settled(job) { @@while (job.state !== 'done') await turn(); }`, spins("job.state !== 'done'")),
+    inv(`const micro = () => new Promise((resolve) => queueMicrotask(resolve));
+    export async function flushed(q) { @@while (q.size > 0) await micro(); }`, spins('q.size > 0')),
+    // --- helpers that sleep-poll a synchronous predicate: the helper is reported, once
+    inv(`${SLEEP}export async function eventually(assertion, timeout, every = 50) {
+      const start = Date.now();
+      let last;
+      @@while (Date.now() - start < timeout) {
+        try { assertion(); return; } catch (error) { last = error; await sleep(every); }
+      }
+      throw last;
+    }`, predicate('eventually()', 'assertion()', 'every `every` ms')),
+    inv(`export function until(condition, ms = 1000) {
+      return new Promise((resolve) => { const id = @@setInterval(() => { if (condition()) { resolve(); clearInterval(id); } }, ms); });
+    }`, predicate('until()', 'condition()', 'every `ms` ms')),
+    // ... and its calls with in-process state keep their own report
+    atEach(`${SLEEP}async function waitFor(check, ms = 10) { @@while (!check()) await sleep(ms); }
+    export class Queue { items = []; async empty() { await @@waitFor(() => this.items.length === 0, 25); } }`, [
+      predicate('waitFor()', '!check()', 'every `ms` ms'),
+      { messageId: 'helperPolled', data: { condition: 'this.items.length === 0', interval: '25 ms', helper: 'waitFor()' } },
+    ]),
+    // --- what a caller hands in, and what a same-file function reads, is in-process
+    inv(`${SLEEP}export async function idle(pool) { @@while (!pool.isIdle()) await sleep(10); }`, polled('!pool.isIdle()', '10 ms')),
+    inv(`${SLEEP}export class Pool { busy = 0; idle() { return this.busy === 0; }
+      async drain() { @@while (!this.idle()) await sleep(10); } }`, polled('!this.idle()', '10 ms')),
+    inv(`${SLEEP}let events = [];
+    function count(name) { return events.filter((e) => e === name).length; }
+    export async function completed(n) { @@while (count('complete') < n) await sleep(5); }`, polled("count('complete') < n", '5 ms')),
+    // --- the page's own DOM: an observer can await it
+    inv(`export const element = (selector) => new Promise((resolve) => {
+      const id = @@setInterval(() => { const el = document.querySelector(selector); if (el) { clearInterval(id); resolve(el); } }, 100);
+    });`, dom('el', 'every 100 ms', ' from a `setInterval` callback')),
+    // --- deliberate blocking stays reported (disable the line with a reason)
+  ],
+});
