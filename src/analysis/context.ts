@@ -26,6 +26,8 @@ export interface DeclaredFunctions {
  */
 export interface FileContext {
   readonly sourceCode: Readonly<TSESLint.SourceCode>;
+  /** The file's path on disk (ESLint's `physicalFilename`), when known: relative imports are resolved from it. */
+  readonly filename?: string;
   readonly options: Required<AnalysisOptions>;
   readonly names: ReadonlySet<string>;
   readonly paths: ReadonlySet<string>;
@@ -61,6 +63,7 @@ function optionsKey(options: AnalysisOptions): string {
 export function getFileContext(
   sourceCode: Readonly<TSESLint.SourceCode>,
   options: AnalysisOptions = NO_OPTIONS,
+  filename?: string,
 ): FileContext {
   const key = optionsKey(options);
   let perFile = contexts.get(sourceCode.ast);
@@ -75,6 +78,7 @@ export function getFileContext(
   const caches = new Map<string, WeakMap<Node, unknown>>();
   const context: FileContext = {
     sourceCode,
+    ...(filename === undefined ? {} : { filename }),
     options: {
       sleepFunctions: options.sleepFunctions ?? [],
       reportWorkLoops: options.reportWorkLoops ?? false,
