@@ -107,6 +107,16 @@ export class RequestFailedError extends ProducerError {
   }
 }
 
+/**
+ * The text of a RequestFailedError whose errorCode is CredentialsProviderError: the SDK's credential chain found
+ * nothing, so no request was sent. It must not read like a refusal by Kinesis, and it says how to give credentials.
+ */
+export const MISSING_CREDENTIALS_MESSAGE =
+  'no AWS credentials were found, so nothing was sent to Kinesis (the SDK\'s default credential provider chain found none). ' +
+  'Provide them with clientConfig.credentials ({ accessKeyId, secretAccessKey }), the AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY ' +
+  'environment variables, AWS_PROFILE and ~/.aws/credentials, or an IAM role (EC2, ECS, Lambda). A local server such as kinesalite ' +
+  'accepts any pair, e.g. { accessKeyId: \'local\', secretAccessKey: \'local\' }';
+
 /** `onFull: 'reject'` and the outstanding records or bytes are at their limit. */
 export class BufferFullError extends ProducerError {
   constructor(message: string) {

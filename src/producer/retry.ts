@@ -1,3 +1,5 @@
+import { MISSING_CREDENTIALS_MESSAGE } from './errors.js';
+
 /** How the producer treats an error, per record or for a whole PutRecords request. */
 export type ErrorDisposition =
   /** Retry with back-off until the record's TTL. */
@@ -77,6 +79,8 @@ export function classifyRequestError(error: unknown, timedOut: boolean): Classif
   if (name === 'AbortError' || name === 'TimeoutError' || nodeCode === 'ABORT_ERR') {
     return { disposition: 'retry', code: 'RequestTimeout', message: 'PutRecords was aborted or timed out', httpStatusCode: status };
   }
+  // Thrown by the SDK before any request when its credential chain finds nothing: not a refusal by Kinesis.
+  if (name === 'CredentialsProviderError') return { disposition: 'fatal', code: name, message: MISSING_CREDENTIALS_MESSAGE };
   if (CREDENTIAL_CODES.has(name)) {
     // Signature errors can echo the canonical request; never pass the service text through.
     return { disposition: 'fatal', code: name, message: `Kinesis refused the credentials or permissions (${name}${status ? `, HTTP ${status}` : ''}); check the client's credentials and its kinesis:PutRecords permission`, httpStatusCode: status };
