@@ -86,6 +86,11 @@ function sleepOf(node: Node, delayNode: Node | null, ctx: FileContext, env: Envi
 function describePromiseTimer(node: TSESTree.NewExpression, ctx: FileContext, env: Environment): SleepCall | null {
   if (node.callee.type !== T.Identifier || node.callee.name !== 'Promise') return null;
   const executor = node.arguments[0] && unwrap(node.arguments[0]);
+  // `new Promise(setImmediate)`, `new Promise(process.nextTick)`: the timer itself calls `resolve` on the next turn.
+  const bare = executor && pathOf(executor)?.replace(GLOBAL_OBJECTS, '');
+  if (bare && CALLBACK_TIMERS.has(bare) && CALLBACK_TIMERS.get(bare) === null && isGlobalName(ctx.getScope(node), bare.split('.')[0]!)) {
+    return sleepOf(node, null, ctx, env, `${bare} promise`, true);
+  }
   if (!isFunction(executor)) return null;
   const resolve = executor.params[0];
   if (!resolve || resolve.type !== T.Identifier) return null;

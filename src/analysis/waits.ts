@@ -12,6 +12,7 @@ import { helperCallShape, mayHaveHelpers } from './shapes/helper-call.js';
 import { intervalShape } from './shapes/interval.js';
 import { guardShapes, loopShape } from './shapes/loop.js';
 import { rearmShape } from './shapes/rearm.js';
+import { recursionShape } from './shapes/recursion.js';
 import { timerFunction } from './shapes/timers.js';
 import type { SleepCall } from './sleep.js';
 
@@ -70,13 +71,13 @@ export function describeGuardWaits(loop: LoopNode, ctx: FileContext): LoopWait[]
 export function describeTimerWait(call: TSESTree.CallExpression, ctx: FileContext): TimerWait | null {
   const timer = timerFunction(call.callee, ctx);
   // Most calls are neither timers nor candidates for a polling helper: answer those without the cache.
-  if (timer === null && !mayHaveHelpers(ctx)) return null;
+  if (timer === null && !mayHaveHelpers(ctx) && !mayRecurse(call)) return null;
   const cache = ctx.cache<TimerWait | null>('timer-wait');
   if (cache.has(call)) return cache.get(call)!;
   let wait: Wait | null = null;
   if (timer === 'setInterval') wait = intervalShape(call, ctx);
   else if (timer === 'setTimeout' || timer === 'setImmediate') wait = rearmShape(call, timer, ctx);
-  else if (timer === null) wait = helperCallShape(call, ctx);
+  else if (timer === null) wait = recursionShape(call, ctx) ?? helperCallShape(call, ctx);
   const judgement = wait && judgeWait(wait, ctx);
   const result: TimerWait | null = wait && judgement
     ? {
@@ -91,6 +92,13 @@ export function describeTimerWait(call: TSESTree.CallExpression, ctx: FileContex
     : null;
   cache.set(call, result);
   return result;
+}
+
+/** Cheap, before any lookup: a call inside an `async` function, by a plain name or `this.name`. */
+function mayRecurse(call: TSESTree.CallExpression): boolean {
+  const callee = call.callee;
+  if (callee.type !== T.Identifier && !(callee.type === T.MemberExpression && callee.object.type === T.ThisExpression)) return false;
+  return !!enclosingFunction(call)?.async;
 }
 
 function innermostLoop(node: Node): Node | null {

@@ -74,6 +74,9 @@ ruleTester.run('no-sleep-polling (shapes of real code)', rule, {
     // --- a predicate retried with a blocking sleep can only be asking the outside world
     valid(`const cell = new Int32Array(new SharedArrayBuffer(4));
     export function retry(fn) { for (;;) { try { return fn(); } catch { Atomics.wait(cell, 0, 0, 100); } } }`),
+    // --- a recursion that asks the server each round, or that passes a new attempt count
+    valid(`${SLEEP}export async function poll(api) { const s = await api.status(); if (s === 'done') return; await sleep(1000); return poll(api); }`),
+    valid(`${SLEEP}export async function again(job, n = 0) { if (job.done || n > 5) return; await sleep(100); return again(job, n + 1); }`),
     // --- a value fetched once before the wait is an argument, not a remote read
     valid(`${SLEEP}export async function fetched(api) { const id = await api.id(); while (true) { if (id) return id; await sleep(10); } }`),
   ],
@@ -160,6 +163,12 @@ ruleTester.run('no-sleep-polling (shapes of real code)', rule, {
     export async function settled(job) { @@while (job.state !== 'done') await turn(); }`, spins("job.state !== 'done'")),
     inv(`const micro = () => new Promise((resolve) => queueMicrotask(resolve));
     export async function flushed(q) { @@while (q.size > 0) await micro(); }`, spins('q.size > 0')),
+    inv(`export class Q { size = 1; async empty() { @@while (this.size > 0) await new Promise(setImmediate); } }`, spins('this.size > 0')),
+    // --- an async function that sleeps and calls itself again: the recursion is its loop
+    inv(`${SLEEP}export async function until(job) { if (job.done) return; await sleep(10); return @@until(job); }`,
+      { messageId: 'rearmPolled', data: { condition: 'job.done', interval: '10 ms', timer: 'until()' } }),
+    inv(`${SLEEP}export class Boot { ready = false; async wait() { if (this.ready) return; await sleep(25); await @@this.wait(); } }`,
+      { messageId: 'rearmPolled', data: { condition: 'this.ready', interval: '25 ms', timer: 'wait()' } }),
     // --- helpers that sleep-poll a synchronous predicate: the helper is reported, once
     inv(`${SLEEP}export async function eventually(assertion, timeout, every = 50) {
       const start = Date.now();

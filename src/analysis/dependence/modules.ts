@@ -1,5 +1,390 @@
-// TEMPORARY stub (the lead's): replaced by the real module resolution.
-import type { FunctionNode } from '../ast.js';
-import type { FileContext } from '../context.js';
-export function moduleContext(_ctx: FileContext, _specifier: string): FileContext | null { return null; }
-export function exportedFunction(_m: FileContext, _name: string): { fn: FunctionNode; ctx: FileContext } | null { return null; }
+import { readFileSync, statSync, type Stats } from 'node:fs';
+import { dirname, extname, isAbsolute, resolve } from 'node:path';
+import { parseForESLint } from '@typescript-eslint/parser';
+import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES as T } from '@typescript-eslint/utils';
+import { SourceCode } from 'eslint';
+import { isFunction, unwrap, type FunctionNode, type Node } from '../ast.js';
+import { getFileContext, type FileContext } from '../context.js';
+import { resolveName } from '../scope.js';
+
+/*
+ * Imported functions of relative modules, without type information: the imported file is resolved on disk,
+ * read and parsed once per process and version, as eslint-plugin-import does with its export map. A file that
+ * cannot be found, read or parsed is unknown (null), never an error of the rule that asked.
+ */
+
+/** Extensions tried, in order, for a specifier without one (`./util`, `./dir` → `./dir/index.*`). */
+const EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'] as const;
+/** What a written extension may stand for: TypeScript's `./x.js` names `./x.ts` before it is compiled. */
+const WRITTEN_EXTENSIONS: ReadonlyMap<string, readonly string[]> = new Map([
+  ['.js', ['.ts', '.tsx', '.js', '.jsx']],
+  ['.jsx', ['.tsx', '.jsx']],
+  ['.mjs', ['.mts', '.mjs']],
+  ['.cjs', ['.cts', '.cjs']],
+  ['.ts', ['.ts']],
+  ['.tsx', ['.tsx']],
+  ['.mts', ['.mts']],
+  ['.cts', ['.cts']],
+]);
+const JSX_EXTENSIONS = new Set(['.tsx', '.jsx', '.js', '.mjs', '.cjs']);
+/** Files larger than this are generated or bundled code, not a helper worth reading. */
+const MAX_FILE_BYTES = 1_000_000;
+/** Parsed files kept per process (least recently used first out). */
+const MAX_CACHED_FILES = 500;
+const MAX_REEXPORT_DEPTH = 3;
+
+interface CachedModule {
+  readonly mtimeMs: number;
+  readonly size: number;
+  /** Null when the file could not be read or parsed: remembered, so a broken file is not re-parsed either. */
+  readonly sourceCode: Readonly<TSESLint.SourceCode> | null;
+}
+
+/** Absolute path → the parsed file, in least-recently-used order (a Map keeps insertion order). */
+const parsed = new Map<string, CachedModule>();
+/** ASTs parsed here: their contexts are shared across lints, so what they resolve is never memoised in them. */
+const foreignAsts = new WeakSet<object>();
+let parses = 0;
+
+/** How many files this process has parsed through `moduleContext` (for tests: each version is parsed once). */
+export function moduleParseCount(): number {
+  return parses;
+}
+
+/** Forgets every parsed file (for tests). */
+export function clearModuleCache(): void {
+  parsed.clear();
+}
+
+function isRelative(specifier: string): boolean {
+  return specifier === '.' || specifier === '..' || specifier.startsWith('./') || specifier.startsWith('../');
+}
+
+function fileStats(path: string): Stats | null {
+  try {
+    const stats = statSync(path, { throwIfNoEntry: false });
+    return stats?.isFile() ? stats : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The file a relative specifier names from `dir`, with its stats; null when there is none. */
+function resolveFile(dir: string, specifier: string): { path: string; stats: Stats } | null {
+  const base = resolve(dir, specifier);
+  const candidates: string[] = [];
+  const written = extname(base);
+  const mapped = WRITTEN_EXTENSIONS.get(written);
+  if (mapped) {
+    const stem = base.slice(0, -written.length);
+    for (const ext of mapped) candidates.push(stem + ext);
+  }
+  for (const ext of EXTENSIONS) candidates.push(base + ext);
+  for (const ext of EXTENSIONS) candidates.push(resolve(base, `index${ext}`));
+  for (const path of candidates) {
+    if (path.endsWith('.d.ts') || path.endsWith('.d.mts') || path.endsWith('.d.cts')) continue;
+    const stats = fileStats(path);
+    if (stats) return { path, stats };
+  }
+  return null;
+}
+
+/** ESLint sets `parent` while it traverses; a file parsed here needs it for scopes and for the analysis. */
+function setParents(root: Node, visitorKeys: Readonly<Record<string, readonly string[] | undefined>>): void {
+  const stack: Node[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    for (const key of visitorKeys[node.type] ?? []) {
+      const value = (node as unknown as Record<string, unknown>)[key];
+      const children = Array.isArray(value) ? value : [value];
+      for (const child of children) {
+        if (child && typeof child === 'object' && typeof (child as { type?: unknown }).type === 'string') {
+          (child as { parent?: Node }).parent = node;
+          stack.push(child as Node);
+        }
+      }
+    }
+  }
+}
+
+function parseFile(path: string): Readonly<TSESLint.SourceCode> | null {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    return null;
+  }
+  parses += 1;
+  const hasBOM = text.charCodeAt(0) === 0xfeff;
+  if (hasBOM) text = text.slice(1);
+  const jsx = JSX_EXTENSIONS.has(extname(path));
+  // A module first; sloppy CommonJS (`with`, octal literals, `delete x`) parses only as a script.
+  for (const sourceType of ['module', 'script'] as const) {
+    try {
+      const result = parseForESLint(text, {
+        filePath: path,
+        sourceType,
+        ecmaVersion: 'latest',
+        ecmaFeatures: { jsx },
+        range: true,
+        loc: true,
+        tokens: true,
+        comment: true,
+      });
+      const visitorKeys = result.visitorKeys as unknown as Record<string, readonly string[] | undefined>;
+      setParents(result.ast as Node, visitorKeys);
+      const sourceCode = new SourceCode({
+        text,
+        ast: result.ast as never,
+        hasBOM,
+        parserServices: result.services as never,
+        scopeManager: result.scopeManager as never,
+        visitorKeys: result.visitorKeys as never,
+      });
+      foreignAsts.add(result.ast);
+      return sourceCode as unknown as Readonly<TSESLint.SourceCode>;
+    } catch {
+      // try the next source type
+    }
+  }
+  return null;
+}
+
+/** The parsed file at `path` in the version `stats` describes: parsed at most once per process per version. */
+function parsedModule(path: string, stats: Stats): Readonly<TSESLint.SourceCode> | null {
+  const cached = parsed.get(path);
+  if (cached && cached.mtimeMs === stats.mtimeMs && cached.size === stats.size) {
+    parsed.delete(path);
+    parsed.set(path, cached);
+    return cached.sourceCode;
+  }
+  const sourceCode = stats.size > MAX_FILE_BYTES ? null : parseFile(path);
+  parsed.delete(path);
+  parsed.set(path, { mtimeMs: stats.mtimeMs, size: stats.size, sourceCode });
+  while (parsed.size > MAX_CACHED_FILES) parsed.delete(parsed.keys().next().value!);
+  return sourceCode;
+}
+
+/**
+ * What a linted file's specifiers resolved to, for the one lint of that file (its context lives no longer).
+ * Contexts of files parsed here are shared across lints and never memoise: an edit of what they import is seen.
+ */
+const resolved = new WeakMap<FileContext, Map<string, FileContext | null>>();
+
+/**
+ * The analysis context of the module a relative specifier ('./x', '../utils/waitFor', with or without
+ * extension; .ts/.tsx/.mts/.cts/.js/.mjs/.cjs/.jsx, index files, TS's '.js'→'.ts' mapping) names, seen from
+ * the file `ctx` lints; null when not relative, not found, unreadable or unparseable (never throws).
+ */
+export function moduleContext(ctx: FileContext, specifier: string): FileContext | null {
+  const filename = ctx.filename;
+  if (!filename || filename === '<input>' || filename === '<text>' || !isAbsolute(filename) || !isRelative(specifier)) return null;
+  const memo = foreignAsts.has(ctx.sourceCode.ast) ? null : resolved.get(ctx) ?? new Map<string, FileContext | null>();
+  if (memo) {
+    if (memo.has(specifier)) return memo.get(specifier)!;
+    resolved.set(ctx, memo);
+  }
+  let result: FileContext | null = null;
+  try {
+    const file = resolveFile(dirname(filename), specifier);
+    const sourceCode = file && file.path !== filename ? parsedModule(file.path, file.stats) : null;
+    result = sourceCode && file ? getFileContext(sourceCode, ctx.options, file.path) : null;
+  } catch {
+    result = null;
+  }
+  memo?.set(specifier, result);
+  return result;
+}
+
+type Exported = { fn: FunctionNode; ctx: FileContext } | null;
+
+/** Exports found in the module's own file (no re-export followed), per module context and name. */
+const ownExports = new WeakMap<FileContext, Map<string, Exported | 'reexport'>>();
+
+/**
+ * The function an export of that module is bound to: `export function f`, `export const f = (…) => …`,
+ * `export default function`, `export { g as f }`, `module.exports = function`, `module.exports = { f }`,
+ * `exports.f = …`, `module.exports.f = …`, and one level of re-export from another relative module
+ * (`export { f } from './y'`, `export * from './y'`).
+ */
+export function exportedFunction(moduleCtx: FileContext, exportName: string): Exported {
+  try {
+    return exportedFrom(moduleCtx, exportName, 0, new Set());
+  } catch {
+    return null;
+  }
+}
+
+function exportedFrom(moduleCtx: FileContext, name: string, depth: number, seen: Set<string>): Exported {
+  const key = `${moduleCtx.filename ?? ''}\0${name}`;
+  if (seen.has(key) || depth > MAX_REEXPORT_DEPTH) return null;
+  seen.add(key);
+  let own = ownExports.get(moduleCtx);
+  if (!own) {
+    own = new Map();
+    ownExports.set(moduleCtx, own);
+  }
+  const known = own.get(name);
+  if (known !== undefined && known !== 'reexport') return known;
+
+  const found = findExport(moduleCtx, name, depth, seen);
+  // What the file itself binds is fixed for this version of it; a re-export depends on another file's version.
+  own.set(name, found.reexport ? 'reexport' : found.result);
+  return found.result;
+}
+
+interface Found {
+  result: Exported;
+  /** The answer depends on another module. */
+  reexport: boolean;
+}
+
+function findExport(ctx: FileContext, name: string, depth: number, seen: Set<string>): Found {
+  const program = ctx.sourceCode.ast;
+  const starSources: string[] = [];
+  for (const statement of program.body) {
+    switch (statement.type) {
+      case T.ExportNamedDeclaration: {
+        const declaration = statement.declaration;
+        if (declaration) {
+          const fn = declaredFunction(declaration, name, ctx);
+          if (fn !== undefined) return local(fn, ctx);
+          continue;
+        }
+        for (const specifier of statement.specifiers) {
+          if (moduleExportName(specifier.exported) !== name) continue;
+          const inner = moduleExportName(specifier.local);
+          if (statement.source) return { result: foreign(ctx, statement.source.value, inner, depth, seen), reexport: true };
+          if (specifier.local.type !== T.Identifier) return local(null, ctx);
+          return functionOfName(specifier.local, ctx, depth, seen);
+        }
+        continue;
+      }
+      case T.ExportDefaultDeclaration: {
+        if (name !== 'default') continue;
+        const declaration = unwrap(statement.declaration as Node);
+        if (isFunction(declaration)) return local(declaration, ctx);
+        if (declaration.type === T.Identifier) return functionOfName(declaration, ctx, depth, seen);
+        return local(null, ctx);
+      }
+      case T.ExportAllDeclaration:
+        // `export * as ns from './y'` exports an object, not a function; `export *` never re-exports `default`.
+        if (statement.exported === null && name !== 'default') starSources.push(statement.source.value);
+        continue;
+      case T.TSExportAssignment: {
+        if (name !== 'default') continue;
+        return valueFunction(statement.expression, ctx, depth, seen);
+      }
+      case T.ExpressionStatement: {
+        const found = commonJsExport(statement.expression, name, ctx, depth, seen);
+        if (found) return found;
+        continue;
+      }
+      default:
+        continue;
+    }
+  }
+  for (const source of starSources) {
+    const result = foreign(ctx, source, name, depth, seen);
+    if (result) return { result, reexport: true };
+  }
+  return { result: null, reexport: starSources.length > 0 };
+}
+
+function local(fn: FunctionNode | null, ctx: FileContext): Found {
+  return { result: fn ? { fn, ctx } : null, reexport: false };
+}
+
+function moduleExportName(node: TSESTree.Identifier | TSESTree.StringLiteral): string {
+  return node.type === T.Identifier ? node.name : node.value;
+}
+
+/** The function a `function`/`const` declaration binds to `name`; undefined when it does not declare `name`. */
+function declaredFunction(declaration: Node, name: string, ctx: FileContext): FunctionNode | null | undefined {
+  if (declaration.type === T.FunctionDeclaration) return declaration.id?.name === name ? declaration : undefined;
+  if (declaration.type !== T.VariableDeclaration) return undefined;
+  for (const declarator of declaration.declarations) {
+    if (declarator.id.type !== T.Identifier || declarator.id.name !== name) continue;
+    if (!declarator.init) return null;
+    const init = unwrap(declarator.init);
+    if (isFunction(init)) return init;
+    if (init.type === T.Identifier) {
+      const binding = resolveName(init, ctx.getScope(init));
+      return binding.kind === 'function' ? binding.node : null;
+    }
+    return null;
+  }
+  return undefined;
+}
+
+/** The function a name of the module's own scope stands for: declared here, or imported from a relative module. */
+function functionOfName(identifier: TSESTree.Identifier, ctx: FileContext, depth: number, seen: Set<string>): Found {
+  const binding = resolveName(identifier, ctx.getScope(identifier));
+  if (binding.kind === 'function') return local(binding.node, ctx);
+  if (binding.kind === 'export') return { result: foreign(ctx, binding.module, binding.name, depth, seen), reexport: true };
+  if (binding.kind === 'module') return { result: foreign(ctx, binding.module, 'default', depth, seen), reexport: true };
+  return local(null, ctx);
+}
+
+/** A value expression that is (or names) a function. */
+function valueFunction(expression: Node, ctx: FileContext, depth: number, seen: Set<string>): Found {
+  const value = unwrap(expression);
+  if (isFunction(value)) return local(value, ctx);
+  if (value.type === T.Identifier) return functionOfName(value, ctx, depth, seen);
+  return local(null, ctx);
+}
+
+function foreign(ctx: FileContext, specifier: string, name: string, depth: number, seen: Set<string>): Exported {
+  const next = moduleContext(ctx, specifier);
+  return next ? exportedFrom(next, name, depth + 1, seen) : null;
+}
+
+/** `module.exports`, or `exports` when not declared in the file. */
+function isModuleExports(node: Node, ctx: FileContext): boolean {
+  const n = unwrap(node);
+  if (n.type === T.Identifier) return n.name === 'exports' && resolveName(n, ctx.getScope(n)).kind === 'global';
+  return (
+    n.type === T.MemberExpression &&
+    !n.computed &&
+    n.object.type === T.Identifier &&
+    n.object.name === 'module' &&
+    n.property.type === T.Identifier &&
+    n.property.name === 'exports' &&
+    resolveName(n.object, ctx.getScope(n.object)).kind === 'global'
+  );
+}
+
+function memberName(member: TSESTree.MemberExpression): string | null {
+  if (!member.computed) return member.property.type === T.Identifier ? member.property.name : null;
+  return member.property.type === T.Literal && typeof member.property.value === 'string' ? member.property.value : null;
+}
+
+/**
+ * `module.exports = fn`, `module.exports = { f, g: fn }`, `exports.f = fn`, `module.exports.f = fn`
+ * (`exports.default = fn` is a compiled default export). Null when the statement does not export `name`.
+ */
+function commonJsExport(expression: Node, name: string, ctx: FileContext, depth: number, seen: Set<string>): Found | null {
+  if (expression.type !== T.AssignmentExpression || expression.operator !== '=') return null;
+  const target = unwrap(expression.left);
+  if (target.type !== T.MemberExpression) return null;
+  if (isModuleExports(target, ctx)) {
+    const value = unwrap(expression.right);
+    if (name === 'default') return valueFunction(value, ctx, depth, seen);
+    if (value.type !== T.ObjectExpression) return null;
+    for (const property of value.properties) {
+      if (property.type !== T.Property || property.kind !== 'init') continue;
+      const key = property.computed
+        ? property.key.type === T.Literal && typeof property.key.value === 'string' ? property.key.value : null
+        : property.key.type === T.Identifier ? property.key.name : property.key.type === T.Literal ? String(property.key.value) : null;
+      if (key !== name) continue;
+      if (property.method || isFunction(unwrap(property.value as Node))) return local(unwrap(property.value as Node) as FunctionNode, ctx);
+      return valueFunction(property.value as Node, ctx, depth, seen);
+    }
+    return null;
+  }
+  if (memberName(target) === name && isModuleExports(target.object, ctx)) {
+    return valueFunction(expression.right, ctx, depth, seen);
+  }
+  return null;
+}

@@ -20,7 +20,7 @@ function memberName(fn: FunctionNode): string | null {
 }
 
 /** True when `callee` names `self`: its binding, or `this.name` for a method. */
-function namesSelf(calleeNode: Node, self: FunctionNode, ctx: FileContext): boolean {
+export function namesSelf(calleeNode: Node, self: FunctionNode, ctx: FileContext): boolean {
   const callee = unwrap(calleeNode);
   if (callee.type === T.Identifier) {
     const binding = resolveName(callee, ctx.getScope(callee));
@@ -39,7 +39,7 @@ function namesSelf(calleeNode: Node, self: FunctionNode, ctx: FileContext): bool
 }
 
 /** Arguments that re-run `self` with the same inputs: its own parameters in place, or unchanging outer names. */
-function sameInputs(args: readonly Node[], self: FunctionNode, ctx: FileContext): boolean {
+export function sameInputs(args: readonly Node[], self: FunctionNode, ctx: FileContext): boolean {
   return args.every((arg, index) => {
     const a = unwrap(arg);
     if (a.type !== T.Identifier) return false;
@@ -76,6 +76,13 @@ function rearmTarget(call: TSESTree.CallExpression, self: FunctionNode, ctx: Fil
 export function rearmExits(call: TSESTree.CallExpression, ctx: FileContext): { self: FunctionNode; exits: Exit[] } | null {
   const self = enclosingFunction(call);
   if (!self || !rearmTarget(call, self, ctx)) return null;
+  const exits = pathExits(call, self, ctx);
+  return exits.length > 0 ? { self, exits } : null;
+}
+
+/** The tests on the way from `self`'s body to `node`, and the `if (…) return` guards before it, as exits. */
+export function pathExits(node: Node, self: FunctionNode, ctx: FileContext): Exit[] {
+  const call = node;
   const exits: Exit[] = [];
   let child: Node = call;
   for (let p: Node | undefined = call.parent; p && p !== self; child = p, p = p.parent) {
@@ -95,7 +102,7 @@ export function rearmExits(call: TSESTree.CallExpression, ctx: FileContext): { s
       }
     }
   }
-  return exits.length > 0 ? { self, exits } : null;
+  return exits;
 }
 
 /** Calls on the re-arm path (not in a branch that stops polling, a condition, or a read feeding one): the function's own work. */
