@@ -27,7 +27,7 @@ export default createRule<Options, MessageIds>({
     schema: [],
   },
   create(context) {
-    const ctx = getFileContext(context.sourceCode);
+    const ctx = getFileContext(context.sourceCode, undefined, context.physicalFilename);
     if (!mayBlock(ctx)) return {};
     return {
       CallExpression(call) {

@@ -24,7 +24,7 @@ export default createRule<Options, MessageIds>({
     schema: [],
   },
   create(context) {
-    const ctx = getFileContext(context.sourceCode);
+    const ctx = getFileContext(context.sourceCode, undefined, context.physicalFilename);
 
     function check(loop: LoopNode): void {
       const wait = describeBusyWait(loop, ctx);

@@ -111,7 +111,7 @@ export default createRule<Options, MessageIds>({
     defaultOptions: [{ sleepFunctions: [], reportWorkLoops: false, pollingFunctions: [], drainMethods: [] }],
   },
   create(context, [options]) {
-    const ctx = getFileContext(context.sourceCode, options);
+    const ctx = getFileContext(context.sourceCode, options, context.physicalFilename);
 
     /** The helper and DOM messages, shared by every shape; null for the shape's own message. */
     function special(judgement: Judgement, node: TSESTree.Node, every: string, how: string): { messageId: MessageIds; data: Record<string, string> } | null {
