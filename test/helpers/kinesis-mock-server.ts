@@ -19,7 +19,7 @@ import { NodeHttpHandler } from '@smithy/node-http-handler';
  * `node` process on loopback. It implements what kinesalite lacks (UpdateShardCount, ShardFilter, StreamARN) and was
  * written independently of it, so a test that passes on both does not lean on one emulator's reading of the API.
  *
- * Its quirks, handled here: it has no host option (test/helpers/kinesis-mock-preload.mjs binds it to 127.0.0.1 on
+ * Its quirks, handled here: it has no host option (test/helpers/loopback-listen.mjs binds it to 127.0.0.1 on
  * free ports); started outside its package folder it needs KINESIS_MOCK_CERT_PATH pointing at the package's
  * server.json (else it crashes at start); SHARD_LIMIT defaults to 50 open shards per account; stream operations
  * take the *_DURATION it is given before the stream is ACTIVE again. It speaks HTTP/1.1 on its plain port, so the
@@ -61,12 +61,13 @@ export function kinesisLocalFiles(): { main: string; cert: string; version: stri
 export async function startKinesisMock(options: KinesisMockOptions = {}): Promise<KinesisMockServer> {
   const { main, cert } = kinesisLocalFiles();
   const operation = `${options.operationMs ?? 200}ms`;
-  const child: ChildProcess = spawn(process.execPath, ['--import', join(import.meta.dirname, 'kinesis-mock-preload.mjs'), main], {
+  const child: ChildProcess = spawn(process.execPath, ['--import', join(import.meta.dirname, 'loopback-listen.mjs'), main], {
     // Outside its package folder on purpose, as a user's test would start it.
     cwd: tmpdir(),
     env: {
       PATH: process.env.PATH,
-      // Marker ports the preload replaces with free loopback ports (nothing ever listens on 1 or 2).
+      // Marker ports loopback-listen.mjs replaces with free loopback ports (nothing ever listens on 1 or 2).
+      LOOPBACK_LISTEN: '1=plain,2=tls',
       KINESIS_MOCK_PLAIN_PORT: '1',
       KINESIS_MOCK_TLS_PORT: '2',
       KINESIS_MOCK_CERT_PATH: cert,
@@ -100,7 +101,7 @@ export async function startKinesisMock(options: KinesisMockOptions = {}): Promis
     child.once('exit', onEarlyExit);
     child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
       stdout += chunk;
-      for (const match of stdout.matchAll(/KINESIS_MOCK_LISTENING (plain|tls) (\d+)/g)) ports.set(match[1]!, Number(match[2]));
+      for (const match of stdout.matchAll(/LOOPBACK_LISTENING (plain|tls) (\d+)/g)) ports.set(match[1]!, Number(match[2]));
       if (ports.has('plain') && ports.has('tls')) {
         clearTimeout(timer);
         child.off('exit', onEarlyExit);
