@@ -19,7 +19,14 @@ export type OtelAttributes = Record<string, string>;
 interface InstrumentOptions {
   description?: string;
   unit?: string;
+  /** Bucket boundaries a histogram's default view uses (OpenTelemetry API 1.7+; older APIs ignore it). */
+  advice?: { explicitBucketBoundaries?: number[] };
 }
+
+/** Buckets for histograms of counts, where the SDK's default millisecond buckets would say little. */
+const RETRY_BUCKETS = [0, 1, 2, 3, 5, 10, 20, 50, 100];
+const RECORDS_PER_KINESIS_RECORD_BUCKETS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 5000];
+const RECORDS_PER_REQUEST_BUCKETS = [1, 5, 10, 50, 100, 200, 300, 400, 500, 1000, 5000, 20_000];
 
 export interface OtelCounter {
   add(value: number, attributes?: OtelAttributes): void;
@@ -179,12 +186,12 @@ export class OtelRecorder {
     this.#errorsByCode = meter.createCounter(KPL_METRICS.errorsByCode, { description: 'Errors per Kinesis record, by error code', unit: '{error}' });
     this.#allErrors = meter.createCounter(KPL_METRICS.allErrors, { description: 'Errors per Kinesis record, every code', unit: '{error}' });
     this.#expired = count(KPL_METRICS.userRecordExpired, 'User records that failed with Expired (recordTtl)');
-    this.#retriesPerRecord = meter.createHistogram(KPL_METRICS.retriesPerRecord, { description: 'Retries of a user record, recorded when it settles (0 when the first try succeeded)', unit: '{retry}' });
+    this.#retriesPerRecord = meter.createHistogram(KPL_METRICS.retriesPerRecord, { description: 'Retries of a user record, recorded when it settles (0 when the first try succeeded)', unit: '{retry}', advice: { explicitBucketBoundaries: RETRY_BUCKETS } });
     this.#bufferingTime = meter.createHistogram(KPL_METRICS.bufferingTime, { description: 'Time from put() accepting a user record to its first PutRecords', unit: 'ms' });
     this.#requestTime = meter.createHistogram(KPL_METRICS.requestTime, { description: 'Duration of PutRecords requests', unit: 'ms' });
-    this.#userPerKinesis = meter.createHistogram(KPL_METRICS.userRecordsPerKinesisRecord, { description: 'User records in one Kinesis record', unit: '{record}' });
-    this.#kinesisPerRequest = meter.createHistogram(KPL_METRICS.kinesisRecordsPerPutRecordsRequest, { description: 'Kinesis records in one PutRecords request', unit: '{record}' });
-    this.#userPerRequest = meter.createHistogram(KPL_METRICS.userRecordsPerPutRecordsRequest, { description: 'User records in one PutRecords request', unit: '{record}' });
+    this.#userPerKinesis = meter.createHistogram(KPL_METRICS.userRecordsPerKinesisRecord, { description: 'User records in one Kinesis record', unit: '{record}', advice: { explicitBucketBoundaries: RECORDS_PER_KINESIS_RECORD_BUCKETS } });
+    this.#kinesisPerRequest = meter.createHistogram(KPL_METRICS.kinesisRecordsPerPutRecordsRequest, { description: 'Kinesis records in one PutRecords request', unit: '{record}', advice: { explicitBucketBoundaries: RECORDS_PER_REQUEST_BUCKETS } });
+    this.#userPerRequest = meter.createHistogram(KPL_METRICS.userRecordsPerPutRecordsRequest, { description: 'User records in one PutRecords request', unit: '{record}', advice: { explicitBucketBoundaries: RECORDS_PER_REQUEST_BUCKETS } });
     this.#pendingGauge = meter.createObservableGauge(KPL_METRICS.userRecordsPending, { description: 'User records put and not yet settled (buffered, in flight or waiting for room)', unit: '{record}' });
     this.#observePending = (result) => {
       const counts = pending();

@@ -158,6 +158,8 @@ describe('OpenTelemetry metrics (the KPL metric set)', () => {
     expect(read.get(kpl.requestTime)!.data.descriptor.unit).toBe('ms');
     expect(read.get(kpl.userRecordsDataPut)!.data.descriptor.unit).toBe('By');
     expect(read.get(kpl.requestTime)!.data.dataPointType).toBe(DataPointType.HISTOGRAM);
+    // Count histograms get count buckets (advice), not the SDK's default millisecond ones.
+    expect((read.get(kpl.retriesPerRecord)!.points[0]!.value as Histogram).buckets.boundaries).toEqual([0, 1, 2, 3, 5, 10, 20, 50, 100]);
     // Nothing outstanding now.
     expect(read.get(kpl.userRecordsPending)!.points).toEqual([{ attributes: { StreamName: stream }, value: 0 }]);
   });
