@@ -185,7 +185,7 @@ export function moduleContext(ctx: FileContext, specifier: string): FileContext 
     if (memo.has(specifier)) return memo.get(specifier)!;
     resolved.set(ctx, memo);
   }
-  let result: FileContext | null = null;
+  let result: FileContext | null;
   try {
     const file = resolveFile(dirname(filename), specifier);
     const sourceCode = file && file.path !== filename ? parsedModule(file.path, file.stats) : null;
