@@ -84,6 +84,8 @@ export interface OtelUserRecord {
   readonly size: number;
   /** Monotonic ms when the record entered the buffer. */
   readonly acceptedAt: number;
+  /** Monotonic ms when its last attempt ended (or when it was put). */
+  readonly lastEventAt: number;
   readonly attempts: readonly unknown[];
 }
 
@@ -187,7 +189,7 @@ export class OtelRecorder {
     this.#allErrors = meter.createCounter(KPL_METRICS.allErrors, { description: 'Errors per Kinesis record, every code', unit: '{error}' });
     this.#expired = count(KPL_METRICS.userRecordExpired, 'User records that failed with Expired (recordTtl)');
     this.#retriesPerRecord = meter.createHistogram(KPL_METRICS.retriesPerRecord, { description: 'Retries of a user record, recorded when it settles (0 when the first try succeeded)', unit: '{retry}', advice: { explicitBucketBoundaries: RETRY_BUCKETS } });
-    this.#bufferingTime = meter.createHistogram(KPL_METRICS.bufferingTime, { description: 'Time from put() accepting a user record to its first PutRecords', unit: 'ms' });
+    this.#bufferingTime = meter.createHistogram(KPL_METRICS.bufferingTime, { description: 'Time a user record waited before each PutRecords: from put() accepting it, or from its previous attempt', unit: 'ms' });
     this.#requestTime = meter.createHistogram(KPL_METRICS.requestTime, { description: 'Duration of PutRecords requests', unit: 'ms' });
     this.#userPerKinesis = meter.createHistogram(KPL_METRICS.userRecordsPerKinesisRecord, { description: 'User records in one Kinesis record', unit: '{record}', advice: { explicitBucketBoundaries: RECORDS_PER_KINESIS_RECORD_BUCKETS } });
     this.#kinesisPerRequest = meter.createHistogram(KPL_METRICS.kinesisRecordsPerPutRecordsRequest, { description: 'Kinesis records in one PutRecords request', unit: '{record}', advice: { explicitBucketBoundaries: RECORDS_PER_REQUEST_BUCKETS } });
@@ -248,8 +250,9 @@ export class OtelRecorder {
       userRecords += entry.records.length;
       const attributes = this.#shard(streamName, entry.predictedShard);
       for (const record of entry.records) {
-        // KPL: the time between a record arriving and leaving for the backend, once per record (not per retry).
-        if (record.attempts.length === 0) this.#bufferingTime.record(Math.max(0, now - record.acceptedAt), attributes);
+        // As the KPL: one sample per attempt, from the record's arrival (or its previous attempt's end) to this send.
+        const since = record.attempts.length === 0 ? record.acceptedAt : record.lastEventAt;
+        this.#bufferingTime.record(Math.max(0, now - since), attributes);
       }
     }
     const stream = this.#stream(streamName);
@@ -262,9 +265,9 @@ export class OtelRecorder {
     const stream = this.#stream(streamName);
     this.#requestTime.record(durationMs, stream);
     if (outcome.kind === 'error') {
-      // Not traceable to a shard: stream level. KPL counts API errors once per Kinesis record.
-      this.#errorsByCode.add(entries.length, this.#error(streamName, undefined, outcome.error.code));
-      this.#allErrors.add(entries.length, stream);
+      // Not traceable to a shard: stream level, once per failed request (as the KPL's Retrier does).
+      this.#errorsByCode.add(1, this.#error(streamName, undefined, outcome.error.code));
+      this.#allErrors.add(1, stream);
       return;
     }
     outcome.entries.forEach((result, index) => {
