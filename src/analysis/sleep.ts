@@ -1,7 +1,8 @@
 import type { TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES as T } from '@typescript-eslint/utils';
-import { calleeName, isFunction, pathOf, staticPropertyName, unwrap, type FunctionNode, type Node } from './ast.js';
+import { calleeName, childNodes, isFunction, pathOf, staticPropertyName, unwrap, type FunctionNode, type Node } from './ast.js';
 import type { FileContext } from './context.js';
+import { callerView, exportedFunction, moduleContext } from './dependence/modules.js';
 import { describeDelay, EMPTY_ENV, evaluateNumber, type Delay, type Environment } from './evaluate.js';
 import { isGlobalName, resolveName, type Binding } from './scope.js';
 import { typedHelperDelay } from './typed-sleep.js';
@@ -157,6 +158,9 @@ function describeSleepCall(call: TSESTree.CallExpression, ctx: FileContext, env:
       if (binding.kind === 'module') {
         if (TIMERS_PROMISES.has(binding.module)) return timersPromisesExport(prop, call, ctx, env);
         if (ctx.modules.get(binding.module)?.has(prop)) return sleepOf(call, arg0, ctx, env, `${prop}()`);
+        // `import * as util from './util'; util.pause(100)`
+        const imported = importedHelperSleep(binding.module, prop, call, ctx, env, depth);
+        if (imported !== undefined) return imported;
       }
       if (binding.kind === 'export' && TIMERS_PROMISES.has(binding.module) && binding.name === 'scheduler') {
         return schedulerCall(prop, call, ctx, env);
@@ -209,11 +213,11 @@ function sleepFromBinding(
       if (TIMERS_PROMISES.has(binding.module)) return timersPromisesExport(binding.name, call, ctx, env);
       if (ctx.modules.get(binding.module)?.has(binding.name)) return sleepOf(call, arg0, ctx, env, `${localName}()`);
       if (TIMERS.has(binding.module) || UTIL.has(binding.module)) return null;
-      return undefined;
+      return importedHelperSleep(binding.module, binding.name, call, ctx, env, depth);
     case 'module':
       if (SLEEP_PACKAGES.has(binding.module)) return sleepOf(call, arg0, ctx, env, `${binding.module}()`);
       if (ctx.modules.get(binding.module)?.has('default')) return sleepOf(call, arg0, ctx, env, `${localName}()`);
-      return undefined;
+      return importedHelperSleep(binding.module, 'default', call, ctx, env, depth);
     case 'promisified':
       return binding.timer === 'setImmediate'
         ? sleepOf(call, null, ctx, env, 'promisify(setImmediate)', true)
@@ -315,6 +319,53 @@ function helperSleep(fn: FunctionNode, call: TSESTree.CallExpression, ctx: FileC
   if (!inner) return null;
   const name = calleeName(call.callee) ?? 'helper';
   return { ...inner, node: call, via: `${name}()` };
+}
+
+/**
+ * A helper imported from a relative module (`import { pause } from './util'`, `require('./util').pause`), read
+ * from its own file and judged by its body as a same-file helper is, its delay bound from this call's arguments.
+ * `undefined` when the module or the function cannot be seen (the name then decides), and when the body is not
+ * one sleep expression but sleeps somewhere inside (`{ log(); await delay(ms); }`): what the name said before
+ * the file could be read, it still says. null when the body does something else (`wait()` that fetches).
+ */
+function importedHelperSleep(
+  module: string,
+  exportName: string,
+  call: TSESTree.CallExpression,
+  ctx: FileContext,
+  env: Environment,
+  depth: number,
+): SleepCall | null | undefined {
+  if (!module.startsWith('.')) return undefined;
+  const callee = unwrap(call.callee);
+  const name = callee.type === T.Identifier ? callee.name : callee.type === T.MemberExpression ? staticPropertyName(callee) : null;
+  if (name !== null && ctx.names.has(name)) return undefined; // declared a sleep by the `sleepFunctions` option
+  const moduleCtx = moduleContext(ctx, module);
+  const found = moduleCtx && exportedFunction(moduleCtx, exportName);
+  if (!found) return undefined;
+  const sleep = helperSleep(found.fn, call, callerView(found.ctx, ctx), env, depth);
+  if (sleep) return sleep;
+  return sleepsInside(found.fn, found.ctx, depth) ? undefined : null;
+}
+
+const TIMER_NAMES = new Set(['setTimeout', 'setImmediate', 'nextTick', 'queueMicrotask']);
+
+/** A function that arms a timer or awaits a sleep somewhere in its body (memoised per function). */
+function sleepsInside(fn: FunctionNode, ctx: FileContext, depth: number): boolean {
+  const memo = ctx.cache<boolean>('sleepsInside');
+  const known = memo.get(fn);
+  if (known !== undefined) return known;
+  memo.set(fn, false); // guards recursion
+  let found = false;
+  const stack: Node[] = [fn.body];
+  while (stack.length > 0 && !found) {
+    const node = stack.pop()!;
+    if (node.type === T.Identifier && TIMER_NAMES.has(node.name)) found = true;
+    else if (node.type === T.AwaitExpression && describeSleep(node.argument, ctx, EMPTY_ENV, depth + 1)) found = true;
+    else stack.push(...childNodes(node, ctx.sourceCode.visitorKeys));
+  }
+  memo.set(fn, found);
+  return found;
 }
 
 /**

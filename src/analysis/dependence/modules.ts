@@ -199,6 +199,39 @@ export function moduleContext(ctx: FileContext, specifier: string): FileContext 
 
 type Exported = { fn: FunctionNode; ctx: FileContext } | null;
 
+const views = new WeakMap<FileContext, WeakMap<FileContext, FileContext>>();
+
+/**
+ * The helper's file seen from a call in another file: a context that is `helperCtx` (its options, memos,
+ * filename) except that scopes and text of a node come from whichever file holds the node. Reading a helper's
+ * body with its parameters bound to the caller's arguments (`pause(POLL_MS)`) evaluates each name in its own file.
+ */
+export function callerView(helperCtx: FileContext, callerCtx: FileContext): FileContext {
+  if (helperCtx === callerCtx) return helperCtx;
+  let perCaller = views.get(callerCtx);
+  if (!perCaller) {
+    perCaller = new WeakMap();
+    views.set(callerCtx, perCaller);
+  }
+  const known = perCaller.get(helperCtx);
+  if (known) return known;
+  const helperAst = helperCtx.sourceCode.ast;
+  const owner = (node: Node): FileContext => (programOf(node) === helperAst ? helperCtx : callerCtx);
+  const view: FileContext = {
+    ...helperCtx,
+    getScope: (node) => owner(node).getScope(node),
+    text: (node) => owner(node).text(node),
+  };
+  perCaller.set(helperCtx, view);
+  return view;
+}
+
+function programOf(node: Node): Node {
+  let current = node;
+  while (current.parent) current = current.parent;
+  return current;
+}
+
 /** Exports found in the module's own file (no re-export followed), per module context and name. */
 const ownExports = new WeakMap<FileContext, Map<string, Exported | 'reexport'>>();
 
