@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Linter, type ESLint } from 'eslint';
+import { ESLint, Linter } from 'eslint';
 import tsParser from '@typescript-eslint/parser';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
@@ -48,6 +48,25 @@ describe('eslint --fix on a TypeScript project', () => {
     expect(first.output).not.toMatch(/getOutstandingRecordsCount\(\) (>|!==|===) 0/);
     expect(first.output).toContain('// as KPL does it\n    // nudge\n    await this.producer.flush();');
     expect(typeCheck(first.output)).toEqual([]);
+  });
+
+  it('takes along the sleep helper and the import that only the removed loops used', () => {
+    const linter = new Linter({ configType: 'flat' });
+    const { output } = linter.verifyAndFix(before, config, { filename: file });
+    expect(before).toMatch(/^const delay = /m);
+    expect(before).toContain("import { setTimeout as sleep } from 'node:timers/promises';");
+    expect(output).not.toMatch(/\b(delay|sleep)\b/);
+    expect(output).toContain("import { KinesisProducer } from 'eslint-plugin-sleepless/producer';\n\n\nexport class EventSink {");
+  });
+
+  it('`eslint --fix`, then `eslint` again: nothing new, core no-unused-vars included', async () => {
+    const withUnused = [...config, { files: ['**/*.ts'], rules: { 'no-unused-vars': 'error' as const } }];
+    const eslint = new ESLint({ cwd: project, overrideConfigFile: true, overrideConfig: withUnused, fix: true });
+    const [fixed] = await eslint.lintText(before, { filePath: file });
+    expect(fixed!.output).toBeDefined();
+    const again = new ESLint({ cwd: project, overrideConfigFile: true, overrideConfig: withUnused });
+    const [second] = await again.lintText(fixed!.output!, { filePath: file });
+    expect(second!.messages).toEqual([]);
   });
 
   it('changes nothing on a second pass', () => {

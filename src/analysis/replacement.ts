@@ -33,6 +33,11 @@ export interface Replacement {
   text: string;
   /** An import the new code needs, added at the top of an ES module. */
   addImport?: { module: string; name: string; text: string; at: number };
+  /**
+   * Declarations the replaced code was the last user of (a sleep helper, the import it came from), removed with
+   * it so that the fix leaves nothing unused behind: ranges to replace, in addition to `range`.
+   */
+  deadCode?: { range: readonly [number, number]; text: string }[];
 }
 
 type Polarity = 'pending' | 'done';
@@ -520,12 +525,117 @@ function typedMemberReplacement(wait: LoopWait, ctx: FileContext): Replacement |
 
 /** The best replacement for a sleep-polling loop: a drain fix, else the first suggestion that applies. */
 export function describeReplacement(wait: LoopWait, ctx: FileContext, drainMethods: readonly DrainMethod[] = []): Replacement | null {
-  return (
+  const replacement =
     drainReplacement(wait, ctx, drainMethods) ??
     allSettledReplacement(wait, ctx) ??
     onceReplacement(wait, ctx) ??
-    typedMemberReplacement(wait, ctx)
-  );
+    typedMemberReplacement(wait, ctx);
+  return replacement && withDeadCode(replacement, ctx);
+}
+
+/**
+ * The replacement, plus the removal of what only the replaced code used: imports (a specifier, or the whole
+ * declaration when none of its bindings is used any more), and function bindings that cost nothing to drop
+ * (`function sleep…`, `const sleep = (ms) => …`, `const sleep = promisify(setTimeout)`), followed to a fixed point,
+ * so that a helper's own import goes with it. Exported bindings, bindings the new code names, and declarations
+ * with several declarators stay.
+ */
+function withDeadCode(replacement: Replacement, ctx: FileContext): Replacement {
+  const scopes = ctx.sourceCode.scopeManager?.scopes ?? [];
+  const removed: (readonly [number, number])[] = [replacement.range];
+  const inRemoved = (range: readonly [number, number]) => removed.some(([start, end]) => range[0] >= start && range[1] <= end);
+  const kept = new Set<string>(replacement.text.match(/[\p{L}\p{Nl}$_][\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}$\u200c\u200d]*/gu) ?? []);
+  const deadSpecifiers = new Set<Node>();
+  const edits: { range: readonly [number, number]; text: string }[] = [];
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const scope of scopes) {
+      for (const variable of scope.variables) {
+        const def = variable.defs[0];
+        if (!def || variable.defs.length !== 1 || kept.has(variable.name) || inRemoved(def.name.range)) continue;
+        const uses = variable.references.filter((r) => r.identifier !== def.name);
+        if (uses.length === 0 || !uses.every((r) => inRemoved(r.identifier.range))) continue;
+        const node = def.node as Node;
+        if (def.type === 'ImportBinding') {
+          if (deadSpecifiers.has(node)) continue;
+          deadSpecifiers.add(node);
+          removed.push(node.range);
+        } else {
+          const statement = removableDeclaration(def.type, node, def.name as Node);
+          if (!statement || inRemoved(statement.range)) continue;
+          removed.push(statement.range);
+          edits.push({ range: lineRange(statement, ctx), text: '' });
+        }
+        changed = true;
+      }
+    }
+  }
+  const declarations = new Set([...deadSpecifiers].map((s) => s.parent as TSESTree.ImportDeclaration));
+  for (const declaration of declarations) edits.push(...importEdits(declaration, deadSpecifiers, ctx));
+  // An added import goes after the last import: never remove that one in the same fix (the edits would overlap).
+  const at = replacement.addImport?.at;
+  const deadCode = edits.filter((e) => at === undefined || at <= e.range[0] || at > e.range[1]);
+  return deadCode.length > 0 ? { ...replacement, deadCode } : replacement;
+}
+
+/** The statement that declares nothing but `name`, when dropping it runs no code: else null. */
+function removableDeclaration(type: string, node: Node, name: Node): Node | null {
+  if (type === 'FunctionName' && node.type === T.FunctionDeclaration) {
+    return node.parent?.type === T.ExportNamedDeclaration || node.parent?.type === T.ExportDefaultDeclaration ? null : node;
+  }
+  if (type !== 'Variable' || node.type !== T.VariableDeclarator || !node.init) return null;
+  const declaration = node.parent;
+  if (declaration?.type !== T.VariableDeclaration || declaration.declarations.length !== 1) return null;
+  if (declaration.parent?.type === T.ExportNamedDeclaration) return null;
+  const init = unwrap(node.init);
+  if (node.id !== name) {
+    // `const { setTimeout: sleep } = require('node:timers/promises')`: a require of a module, one binding.
+    const [property] = node.id.type === T.ObjectPattern ? node.id.properties : [];
+    const required = init.type === T.CallExpression && init.callee.type === T.Identifier && init.callee.name === 'require' &&
+      init.arguments.length === 1 && init.arguments[0]!.type === T.Literal;
+    return node.id.type === T.ObjectPattern && node.id.properties.length === 1 && property?.type === T.Property &&
+      property.value === name && required ? declaration : null;
+  }
+  const promisified = init.type === T.CallExpression && /^(util\.)?promisify$/.test(pathOf(init.callee) ?? '') &&
+    init.arguments.every((a) => pathOf(a) !== null);
+  return isFunction(init) || promisified ? declaration : null;
+}
+
+/** A statement's range, with its line when it has the line to itself. */
+function lineRange(statement: Node, ctx: FileContext): [number, number] {
+  const text = ctx.sourceCode.text;
+  const [start, end] = statement.range;
+  const lineStart = text.lastIndexOf('\n', start - 1) + 1;
+  const newline = text.indexOf('\n', end);
+  const lineEnd = newline === -1 ? text.length : newline + 1;
+  const alone = /^[ \t]*$/.test(text.slice(lineStart, start)) && /^[ \t]*\r?\n?$/.test(text.slice(end, lineEnd));
+  return alone ? [lineStart, lineEnd] : [start, end];
+}
+
+/** Edits that drop the dead specifiers of one import declaration, or the declaration when all of them are dead. */
+function importEdits(declaration: TSESTree.ImportDeclaration, dead: ReadonlySet<Node>, ctx: FileContext): { range: readonly [number, number]; text: string }[] {
+  const specifiers = declaration.specifiers;
+  if (specifiers.every((s) => dead.has(s))) return [{ range: lineRange(declaration, ctx), text: '' }];
+  const source = ctx.sourceCode;
+  const named = specifiers.filter((s) => s.type === T.ImportSpecifier);
+  const first = specifiers[0]!;
+  const edits: { range: readonly [number, number]; text: string }[] = [];
+  if (first.type !== T.ImportSpecifier && dead.has(first)) {
+    // `sleep, { a }` or `sleep, * as ns`: drop `sleep, `.
+    const comma = source.getTokenAfter(first as unknown as TSESTree.Node)!;
+    edits.push({ range: [first.range[0], source.getTokenAfter(comma)!.range[0]], text: '' });
+  }
+  const deadNamed = named.filter((s) => dead.has(s));
+  if (deadNamed.length === 0) return edits;
+  const keptNamed = named.filter((s) => !dead.has(s));
+  if (keptNamed.length === 0) {
+    // `d, { sleep }`: drop `, { sleep }`.
+    const close = source.text.indexOf('}', named[named.length - 1]!.range[1]);
+    edits.push({ range: [first.range[1], close + 1], text: '' });
+  } else {
+    edits.push({ range: [named[0]!.range[0], named[named.length - 1]!.range[1]], text: keptNamed.map((s) => source.getText(s)).join(', ') });
+  }
+  return edits;
 }
 
 export { resolveName };

@@ -171,6 +171,7 @@ export default createRule<Options, MessageIds>({
       const fixes = [fixer.replaceTextRange([...replacement.range], replacement.text)];
       const add = replacement.addImport;
       if (add) fixes.push(fixer.insertTextAfterRange([add.at, add.at], add.text));
+      for (const edit of replacement.deadCode ?? []) fixes.push(fixer.replaceTextRange([...edit.range], edit.text));
       return fixes;
     }
 

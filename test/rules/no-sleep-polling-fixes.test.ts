@@ -39,13 +39,13 @@ export async function flushSync() {
     producer.flush();
     await sleep(500);
   }
-}`, KPL, { output: `${IMPORT}${SLEEP}const producer = new KinesisProducer({ streamName: 's' });
+}`, KPL, { output: `${IMPORT}const producer = new KinesisProducer({ streamName: 's' });
 export async function flushSync() {
   await producer.flush();
 }` }),
     inv(`${IMPORT}${SLEEP}export async function flushSync(producer: KinesisProducer) {
   @@while (producer.getOutstandingRecordsCount() > 0) await sleep(500);
-}`, KPL, { output: `${IMPORT}${SLEEP}export async function flushSync(producer: KinesisProducer) {
+}`, KPL, { output: `${IMPORT}export async function flushSync(producer: KinesisProducer) {
   await producer.flush();
 }` }),
     inv(`${IMPORT}${SLEEP}class Sink {
@@ -56,7 +56,7 @@ export async function flushSync() {
       await sleep(500);
     }
   }
-}`, awaitIt('this.producer.getOutstandingRecordsCount() > 0', '500 ms', 'this.producer.flush()'), { output: `${IMPORT}${SLEEP}class Sink {
+}`, awaitIt('this.producer.getOutstandingRecordsCount() > 0', '500 ms', 'this.producer.flush()'), { output: `${IMPORT}class Sink {
   private producer = new KinesisProducer({ streamName: 's' });
   async flushSync() {
     await this.producer.flush();
@@ -70,7 +70,7 @@ export async function flushSync() {
       await sleep(500);
     } while (this.producer.getOutstandingRecordsCount() !== 0);
   }
-}`, awaitIt('this.producer.getOutstandingRecordsCount() !== 0', '500 ms', 'this.producer.flush()'), { output: `${IMPORT}${SLEEP}class Sink {
+}`, awaitIt('this.producer.getOutstandingRecordsCount() !== 0', '500 ms', 'this.producer.flush()'), { output: `${IMPORT}class Sink {
   constructor(streamName) { this.producer = new KinesisProducer({ streamName }); }
   async flushSync() {
     await this.producer.flush();
@@ -100,8 +100,7 @@ export async function flushSync(p: KinesisProducer) {
       break;
     }
   }
-}`, awaitIt('!p.getOutstandingRecordsCount()', '250 ms', 'p.flush()'), { output: `${IMPORT}import { setTimeout as sleep } from 'node:timers/promises';
-export async function flushSync(p: KinesisProducer) {
+}`, awaitIt('!p.getOutstandingRecordsCount()', '250 ms', 'p.flush()'), { output: `${IMPORT}export async function flushSync(p: KinesisProducer) {
   await p.flush();
 }` }),
     inv(`${IMPORT}${SLEEP}export async function flushSync(producer: KinesisProducer) {
@@ -111,7 +110,7 @@ export async function flushSync(p: KinesisProducer) {
     /* then check again in half a second */
     await sleep(500);
   }
-}`, awaitIt('0 < producer.getOutstandingRecordsCount()', '500 ms', 'producer.flush()'), { output: `${IMPORT}${SLEEP}export async function flushSync(producer: KinesisProducer) {
+}`, awaitIt('0 < producer.getOutstandingRecordsCount()', '500 ms', 'producer.flush()'), { output: `${IMPORT}export async function flushSync(producer: KinesisProducer) {
   // KPL's flushSync(), ported as it was
   // ask the producer to send now
   /* then check again in half a second */
@@ -122,7 +121,7 @@ export async function flushSync(p: KinesisProducer) {
     if (producer.getOutstandingRecordsCount() <= 0) break;
     await sleep(500);
   }
-}`, awaitIt('producer.getOutstandingRecordsCount() <= 0', '500 ms', 'producer.flush()'), { output: `${IMPORT}${SLEEP}export async function flushSync(producer: KinesisProducer) {
+}`, awaitIt('producer.getOutstandingRecordsCount() <= 0', '500 ms', 'producer.flush()'), { output: `${IMPORT}export async function flushSync(producer: KinesisProducer) {
   await producer.flush();
 }` }),
     inv(`const { KinesisProducer } = require('eslint-plugin-sleepless/producer');
@@ -131,24 +130,95 @@ const producer = new KinesisProducer({ streamName: 's' });
 module.exports.flushSync = async () => {
   @@while (producer.getOutstandingRecordsCount() > 0) { producer.flush(); await sleep(500); }
 };`, KPL, { ...commonjs, output: `const { KinesisProducer } = require('eslint-plugin-sleepless/producer');
-const { setTimeout: sleep } = require('node:timers/promises');
 const producer = new KinesisProducer({ streamName: 's' });
 module.exports.flushSync = async () => {
   await producer.flush();
 };` }),
+    // --- the fix takes the sleep it removed with it when nothing else uses it: the helper, its import, or both
+    inv(`${IMPORT}import { setTimeout as sleep, setImmediate } from 'node:timers/promises';
+export async function flushSync(p: KinesisProducer) {
+  @@while (p.getOutstandingRecordsCount() > 0) await sleep(100);
+  await setImmediate();
+}`, awaitIt('p.getOutstandingRecordsCount() > 0', '100 ms', 'p.flush()'), { output: `${IMPORT}import { setImmediate } from 'node:timers/promises';
+export async function flushSync(p: KinesisProducer) {
+  await p.flush();
+  await setImmediate();
+}` }),
+    inv(`${IMPORT}import {
+  setImmediate,
+  setTimeout as sleep,
+} from 'node:timers/promises';
+export async function flushSync(p: KinesisProducer) {
+  @@while (p.getOutstandingRecordsCount() > 0) await sleep(100);
+  await setImmediate();
+}`, awaitIt('p.getOutstandingRecordsCount() > 0', '100 ms', 'p.flush()'), { output: `${IMPORT}import {
+  setImmediate,
+} from 'node:timers/promises';
+export async function flushSync(p: KinesisProducer) {
+  await p.flush();
+  await setImmediate();
+}` }),
+    inv(`import { setTimeout } from 'node:timers/promises';
+${IMPORT}
+function pause(ms: number) {
+  return setTimeout(ms);
+}
+
+export async function flushSync(p: KinesisProducer) {
+  @@while (p.getOutstandingRecordsCount() > 0) await pause(100);
+}`, awaitIt('p.getOutstandingRecordsCount() > 0', '100 ms', 'p.flush()'), { output: `${IMPORT}
+
+export async function flushSync(p: KinesisProducer) {
+  await p.flush();
+}` }),
+    inv(`import delay from 'delay';
+${IMPORT}export async function flushSync(p: KinesisProducer) {
+  @@while (p.getOutstandingRecordsCount() > 0) await delay(100);
+}`, awaitIt('p.getOutstandingRecordsCount() > 0', '100 ms', 'p.flush()'), { output: `${IMPORT}export async function flushSync(p: KinesisProducer) {
+  await p.flush();
+}` }),
+    inv(`${IMPORT}import { promisify } from 'node:util';
+const sleep = promisify(setTimeout);
+export async function flushSync(p: KinesisProducer) {
+  @@while (p.getOutstandingRecordsCount() > 0) await sleep(100);
+}`, awaitIt('p.getOutstandingRecordsCount() > 0', '100 ms', 'p.flush()'), { output: `${IMPORT}export async function flushSync(p: KinesisProducer) {
+  await p.flush();
+}` }),
+    // still used elsewhere, or exported: it stays
+    inv(`${IMPORT}${SLEEP}export async function flushSync(p: KinesisProducer) {
+  @@while (p.getOutstandingRecordsCount() > 0) await sleep(100);
+  await sleep(5);
+}`, awaitIt('p.getOutstandingRecordsCount() > 0', '100 ms', 'p.flush()'), { output: `${IMPORT}${SLEEP}export async function flushSync(p: KinesisProducer) {
+  await p.flush();
+  await sleep(5);
+}` }),
+    inv(`${IMPORT}export ${SLEEP}export async function flushSync(p: KinesisProducer) {
+  @@while (p.getOutstandingRecordsCount() > 0) await sleep(100);
+}`, awaitIt('p.getOutstandingRecordsCount() > 0', '100 ms', 'p.flush()'), { output: `${IMPORT}export ${SLEEP}export async function flushSync(p: KinesisProducer) {
+  await p.flush();
+}` }),
+    inv(`${IMPORT}import { setTimeout as sleep } from 'node:timers/promises';
+export { sleep };
+export async function flushSync(p: KinesisProducer) {
+  @@while (p.getOutstandingRecordsCount() > 0) await sleep(100);
+}`, awaitIt('p.getOutstandingRecordsCount() > 0', '100 ms', 'p.flush()'), { output: `${IMPORT}import { setTimeout as sleep } from 'node:timers/promises';
+export { sleep };
+export async function flushSync(p: KinesisProducer) {
+  await p.flush();
+}` }),
     // --- autofix for other producers, through drainMethods
     inv(`${SLEEP}export async function idle(queue) {
   @@while (queue.pendingCount() > 0) await sleep(50);
 }`, awaitIt('queue.pendingCount() > 0', '50 ms', 'queue.drain()'), {
       options: [{ drainMethods: [{ poll: 'pendingCount', await: 'drain' }] }],
-      output: `${SLEEP}export async function idle(queue) {
+      output: `export async function idle(queue) {
   await queue.drain();
 }` }),
     inv(`${SLEEP}export async function idle(pool) {
   @@while (pool.pending) await sleep(50);
 }`, awaitIt('pool.pending', '50 ms', 'pool.onIdle()'), {
       options: [{ drainMethods: [{ poll: 'pending', await: 'onIdle' }] }],
-      output: `${SLEEP}export async function idle(pool) {
+      output: `export async function idle(pool) {
   await pool.onIdle();
 }` }),
     // --- the same change as a suggestion where the loop does more than drain
@@ -158,12 +228,12 @@ module.exports.flushSync = async () => {
     producer.flush();
     await sleep(500);
   }
-}`, KPL, `${IMPORT}${SLEEP}export async function flushSync(producer: KinesisProducer) {
+}`, KPL, `${IMPORT}export async function flushSync(producer: KinesisProducer) {
   await producer.flush();
 }`),
     suggest(`${IMPORT}${SLEEP}export async function flushSync(producer: KinesisProducer, deadline: number) {
   @@while (producer.getOutstandingRecordsCount() > 0 && Date.now() < deadline) await sleep(500);
-}`, KPL, `${IMPORT}${SLEEP}export async function flushSync(producer: KinesisProducer, deadline: number) {
+}`, KPL, `${IMPORT}export async function flushSync(producer: KinesisProducer, deadline: number) {
   await producer.flush();
 }`),
     suggest(`${IMPORT}${SLEEP}export async function flushSync(producer: KinesisProducer) {
@@ -171,12 +241,12 @@ module.exports.flushSync = async () => {
     if (producer.getOutstandingRecordsCount() === 0) return 'drained';
     await sleep(500);
   }
-}`, awaitIt('producer.getOutstandingRecordsCount() === 0', '500 ms', 'producer.flush()'), `${IMPORT}${SLEEP}export async function flushSync(producer: KinesisProducer) {
+}`, awaitIt('producer.getOutstandingRecordsCount() === 0', '500 ms', 'producer.flush()'), `${IMPORT}export async function flushSync(producer: KinesisProducer) {
   await producer.flush();
 }`),
     suggest(`${IMPORT}${SLEEP}export async function flushSync(producer: KinesisProducer) {
   @@for (let i = 0; producer.getOutstandingRecordsCount() > 0; i++) await sleep(500);
-}`, KPL, `${IMPORT}${SLEEP}export async function flushSync(producer: KinesisProducer) {
+}`, KPL, `${IMPORT}export async function flushSync(producer: KinesisProducer) {
   await producer.flush();
 }`),
     // --- Promise.allSettled for a collection of promises
@@ -186,7 +256,7 @@ module.exports.flushSync = async () => {
   async shutdown() {
     @@while (this.running.size > 0) await sleep(100);
   }
-}`, awaitIt('this.running.size > 0', '100 ms', 'Promise.allSettled(this.running)'), `${SLEEP}export class Runner {
+}`, awaitIt('this.running.size > 0', '100 ms', 'Promise.allSettled(this.running)'), `export class Runner {
   running = new Set();
   start(job) { const task = job().finally(() => this.running.delete(task)); this.running.add(task); }
   async shutdown() {
@@ -199,7 +269,7 @@ export async function settle() {
   @@while (requests.size) {
     await sleep(20);
   }
-}`, awaitIt('requests.size', '20 ms', 'Promise.allSettled(requests.values())'), `${SLEEP}const requests = new Map();
+}`, awaitIt('requests.size', '20 ms', 'Promise.allSettled(requests.values())'), `const requests = new Map();
 export function send(id, p) { requests.set(id, p.then((r) => { requests.delete(id); return r; })); }
 export async function settle() {
   while (requests.size) await Promise.allSettled(requests.values());
@@ -208,7 +278,7 @@ export async function settle() {
 export function upload(file) { uploads.push(new Promise((resolve) => file.on('done', resolve))); }
 export async function done() {
   @@while (uploads.length > 0) await sleep(20);
-}`, awaitIt('uploads.length > 0', '20 ms', 'Promise.allSettled(uploads)'), `${SLEEP}const uploads = [];
+}`, awaitIt('uploads.length > 0', '20 ms', 'Promise.allSettled(uploads)'), `const uploads = [];
 export function upload(file) { uploads.push(new Promise((resolve) => file.on('done', resolve))); }
 export async function done() {
   while (uploads.length > 0) await Promise.allSettled(uploads);
@@ -224,7 +294,7 @@ ${SLEEP}export async function start() {
   return server;
 }`, awaitIt('!listening', '25 ms', "once(server, 'listening')"), `import { createServer } from 'node:http';
 import { once } from 'node:events';
-${SLEEP}export async function start() {
+export async function start() {
   const server = createServer();
   let listening = false;
   server.on('listening', () => { listening = true; });
@@ -243,7 +313,7 @@ ${SLEEP}export class Client {
     }
   }
 }`, awaitIt('this.connected', '10 ms', "onceEvent(this.socket, 'connect')"), `import { once as onceEvent } from 'events';
-${SLEEP}export class Client {
+export class Client {
   connected = false;
   constructor(socket) { this.socket = socket; this.socket.on('connect', () => { this.connected = true; }); }
   async whenConnected() {
@@ -255,7 +325,7 @@ ${SLEEP}export class Client {
   worker.addListener('message', () => { ready = true; });
   @@while (!ready) await sleep(5);
 }
-module.exports = { start };`, awaitIt('!ready', '5 ms', "require('node:events').once(worker, 'message')"), `${SLEEP}async function start(worker) {
+module.exports = { start };`, awaitIt('!ready', '5 ms', "require('node:events').once(worker, 'message')"), `async function start(worker) {
   let ready = false;
   worker.addListener('message', () => { ready = true; });
   if (!ready) await require('node:events').once(worker, 'message');
@@ -266,7 +336,7 @@ module.exports = { start };`, commonjs),
   stream.write(chunk);
   @@while (stream.writableNeedDrain) await sleep(5);
 }`, awaitIt('stream.writableNeedDrain', '5 ms', "once(stream, 'drain')"), `import { once } from 'node:events';
-${SLEEP}export async function write(stream, chunk) {
+export async function write(stream, chunk) {
   stream.write(chunk);
   if (stream.writableNeedDrain) await once(stream, 'drain');
 }`),
@@ -274,8 +344,7 @@ ${SLEEP}export async function write(stream, chunk) {
 async function consumed(stream) {
   @@while (stream.readableLength > 0) await sleep(5);
 }
-module.exports = { consumed };`, awaitIt('stream.readableLength > 0', '5 ms', "require('node:stream/promises').finished(stream)"), `const { setTimeout: sleep } = require('node:timers/promises');
-async function consumed(stream) {
+module.exports = { consumed };`, awaitIt('stream.readableLength > 0', '5 ms', "require('node:stream/promises').finished(stream)"), `async function consumed(stream) {
   await require('node:stream/promises').finished(stream);
 }
 module.exports = { consumed };`, commonjs),
