@@ -1,6 +1,6 @@
 import type { TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES as T } from '@typescript-eslint/utils';
-import { enclosingFunction, type LoopNode, type Node } from './ast.js';
+import { enclosingFunction, functionName, type LoopNode, type Node } from './ast.js';
 import { describeBlockingPrimitive, type BlockingSleepCall } from './blocking.js';
 import type { FileContext } from './context.js';
 import type { Atom } from './dependence/atoms.js';
@@ -8,7 +8,7 @@ import type { Delay } from './evaluate.js';
 import { mayPollWithin } from './gate.js';
 import { judgeWait } from './judge.js';
 import type { Judgement, Wait } from './model.js';
-import { helperCallShape, mayHaveHelpers } from './shapes/helper-call.js';
+import { helperCallShape, mayCallPollingHelper, mayHaveHelpers } from './shapes/helper-call.js';
 import { intervalShape } from './shapes/interval.js';
 import { guardShapes, loopShape } from './shapes/loop.js';
 import { rearmShape } from './shapes/rearm.js';
@@ -71,7 +71,7 @@ export function describeGuardWaits(loop: LoopNode, ctx: FileContext): LoopWait[]
 export function describeTimerWait(call: TSESTree.CallExpression, ctx: FileContext): TimerWait | null {
   const timer = timerFunction(call.callee, ctx);
   // Most calls are neither timers nor candidates for a polling helper: answer those without the cache.
-  if (timer === null && !mayHaveHelpers(ctx) && !mayRecurse(call)) return null;
+  if (timer === null && !mayRecurse(call) && !(mayHaveHelpers(ctx) && mayCallPollingHelper(call, ctx))) return null;
   const cache = ctx.cache<TimerWait | null>('timer-wait');
   if (cache.has(call)) return cache.get(call)!;
   let wait: Wait | null = null;
@@ -97,8 +97,12 @@ export function describeTimerWait(call: TSESTree.CallExpression, ctx: FileContex
 /** Cheap, before any lookup: a call inside an `async` function, by a plain name or `this.name`. */
 function mayRecurse(call: TSESTree.CallExpression): boolean {
   const callee = call.callee;
-  if (callee.type !== T.Identifier && !(callee.type === T.MemberExpression && callee.object.type === T.ThisExpression)) return false;
-  return !!enclosingFunction(call)?.async;
+  const name = callee.type === T.Identifier ? callee.name
+    : callee.type === T.MemberExpression && callee.object.type === T.ThisExpression && !callee.computed && callee.property.type === T.Identifier ? callee.property.name
+    : null;
+  if (name === null) return false;
+  const fn = enclosingFunction(call);
+  return !!fn?.async && functionName(fn) === name;
 }
 
 function innermostLoop(node: Node): Node | null {

@@ -236,9 +236,41 @@ function intervalArgument(call: TSESTree.CallExpression, keys: readonly string[]
  */
 function mayBeHelper(fn: FunctionNode, ctx: FileContext): boolean {
   if (fn.params.length === 0) return false;
-  const body = ctx.sourceCode.text.slice(fn.body.range[0], fn.body.range[1]);
-  const polls = (body.includes('await') && /\b(while|for)\b/.test(body)) || /\bset(Interval|Timeout|Immediate)\b/.test(body);
-  return polls && fn.params.some((p) => p.type === T.Identifier && body.includes(`${p.name}(`));
+  const [start, end] = fn.body.range;
+  const words = pollingWords(ctx);
+  const within = (offsets: readonly number[]) => firstAtOrAfter(offsets, start) < end;
+  const polls = (within(words.await) && within(words.loop)) || within(words.timer);
+  if (!polls) return false;
+  const body = ctx.sourceCode.text.slice(start, end);
+  return fn.params.some((p) => p.type === T.Identifier && body.includes(`${p.name}(`));
+}
+
+const POLLING_WORD = /\b(await|while|for|setInterval|setTimeout|setImmediate)\b/g;
+
+/** Offsets of the words a polling helper's body must hold, found in one pass over the file. */
+function pollingWords(ctx: FileContext): { await: number[]; loop: number[]; timer: number[] } {
+  return perFile(ctx, 'polling-words', findPollingWords);
+}
+
+function findPollingWords(ctx: FileContext): { await: number[]; loop: number[]; timer: number[] } {
+  const out = { await: [] as number[], loop: [] as number[], timer: [] as number[] };
+  for (const match of ctx.sourceCode.text.matchAll(POLLING_WORD)) {
+    const word = match[1]!;
+    (word === 'await' ? out.await : word === 'while' || word === 'for' ? out.loop : out.timer).push(match.index);
+  }
+  return out;
+}
+
+/** The first offset at or after `at` (binary search), or Infinity. */
+function firstAtOrAfter(offsets: readonly number[], at: number): number {
+  let low = 0;
+  let high = offsets.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (offsets[mid]! < at) low = mid + 1;
+    else high = mid;
+  }
+  return low < offsets.length ? offsets[low]! : Infinity;
 }
 
 /** A polling helper is called by name with a predicate, inline or by name; a call with neither polls nothing. */
@@ -274,7 +306,28 @@ function findHelperCandidates(ctx: FileContext): { packages: boolean; relative: 
   }
   const text = ctx.sourceCode.text;
   const packages = [...POLLING_PACKAGES.keys()].some((m) => text.includes(m));
-  return { packages, relative: RELATIVE_IMPORT.test(text), names };
+  // Names bound to a relative module (`import { waitFor } from './utils'`, `const waitFor = require('../waitFor')`).
+  if (RELATIVE_IMPORT.test(text)) {
+    for (const variable of ctx.sourceCode.scopeManager?.globalScope?.childScopes.flatMap((s) => [...s.variables]).concat(ctx.sourceCode.scopeManager.globalScope.variables) ?? []) {
+      const def = variable.defs[0];
+      if (!def) continue;
+      const source = def.type === 'ImportBinding' && def.parent?.type === T.ImportDeclaration ? def.parent.source.value
+        : def.type === 'Variable' && def.node.type === T.VariableDeclarator && def.node.init ? requiredSource(def.node.init) : null;
+      if (source !== null && source.startsWith('.')) names.add(variable.name);
+    }
+  }
+  return { packages, relative: false, names };
+}
+
+/** `require('./x')`, `require('./x').name`: the required specifier. */
+function requiredSource(init: Node): string | null {
+  let n = unwrap(init);
+  if (n.type === T.MemberExpression) n = unwrap(n.object);
+  if (n.type === T.CallExpression && n.callee.type === T.Identifier && n.callee.name === 'require') {
+    const arg = n.arguments[0];
+    if (arg && arg.type === T.Literal && typeof arg.value === 'string') return arg.value;
+  }
+  return null;
 }
 
 function wrapsCall(fn: FunctionNode): boolean {
@@ -292,13 +345,25 @@ export function mayHaveHelpers(ctx: FileContext): boolean {
   return candidates.packages || candidates.relative || candidates.names.size > 0;
 }
 
+/** Cheap, before any scope lookup or memo: whether `call` can be a call of a polling helper at all. */
+export function mayCallPollingHelper(call: TSESTree.CallExpression, ctx: FileContext): boolean {
+  if (!mayCallHelper(call)) return false;
+  if (declaresAny(ctx.polling)) return true;
+  const candidates = helperCandidates(ctx);
+  if (candidates.packages) return true;
+  const callee = unwrap(call.callee);
+  const root = callee.type === T.Identifier ? callee : callee.type === T.MemberExpression ? unwrap(callee.object) : null;
+  return !!root && root.type === T.Identifier && candidates.names.has(root.name);
+}
+
 /** Reduces a call of a polling helper given a synchronous predicate to a wait; null for any other call. */
 export function helperCallShape(call: TSESTree.CallExpression, ctx: FileContext): Wait | null {
   if (!mayCallHelper(call)) return null;
   const callee = unwrap(call.callee) as TSESTree.Identifier | TSESTree.MemberExpression;
   if (!declaresAny(ctx.polling)) {
     const candidates = helperCandidates(ctx);
-    if (!candidates.packages && !candidates.relative && (callee.type !== T.Identifier || !candidates.names.has(callee.name))) return null;
+    const root = callee.type === T.Identifier ? callee : unwrap(callee.object);
+    if (!candidates.packages && (root.type !== T.Identifier || !candidates.names.has(root.name))) return null;
   }
   const helper = resolveHelper(call, ctx);
   if (!helper || !helper.delay) return null;
