@@ -28,10 +28,6 @@ const RETRY_BUCKETS = [0, 1, 2, 3, 5, 10, 20, 50, 100];
 const RECORDS_PER_KINESIS_RECORD_BUCKETS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 5000];
 const RECORDS_PER_REQUEST_BUCKETS = [1, 5, 10, 50, 100, 200, 300, 400, 500, 1000, 5000, 20_000];
 
-export interface OtelCounter {
-  add(value: number, attributes?: OtelAttributes): void;
-}
-
 export interface OtelHistogram {
   record(value: number, attributes?: OtelAttributes): void;
 }
@@ -40,16 +36,16 @@ export interface OtelObservableResult {
   observe(value: number, attributes?: OtelAttributes): void;
 }
 
-export interface OtelObservableGauge {
+export interface OtelObservable {
   addCallback(callback: (result: OtelObservableResult) => void): void;
   removeCallback(callback: (result: OtelObservableResult) => void): void;
 }
 
 /** The part of an OpenTelemetry `Meter` the producer uses. */
 export interface OtelMeter {
-  createCounter(name: string, options?: InstrumentOptions): OtelCounter;
   createHistogram(name: string, options?: InstrumentOptions): OtelHistogram;
-  createObservableGauge(name: string, options?: InstrumentOptions): OtelObservableGauge;
+  createObservableCounter(name: string, options?: InstrumentOptions): OtelObservable;
+  createObservableGauge(name: string, options?: InstrumentOptions): OtelObservable;
 }
 
 /** The part of an OpenTelemetry `MeterProvider` the producer uses: `getMeter`. An SDK `MeterProvider` is one. */
@@ -128,6 +124,25 @@ function packageVersion(): string {
   return version;
 }
 
+/**
+ * A monotonic sum per attribute set, kept as plain numbers and reported by an observable counter when a reader
+ * collects: adding costs a Map update instead of the SDK's per-call attribute hashing. Attribute objects are the
+ * recorder's cached ones, so the Map is keyed by identity.
+ */
+class Tally {
+  readonly #values = new Map<OtelAttributes, number>();
+
+  constructor(meter: OtelMeter, name: string, options: InstrumentOptions) {
+    meter.createObservableCounter(name, options).addCallback((result) => {
+      for (const [attributes, value] of this.#values) result.observe(value, attributes);
+    });
+  }
+
+  add(value: number, attributes: OtelAttributes): void {
+    this.#values.set(attributes, (this.#values.get(attributes) ?? 0) + value);
+  }
+}
+
 /** Validates the `meterProvider` option; returns why it is invalid, or undefined. */
 export function describeInvalidMeterProvider(value: unknown): string | undefined {
   if (value === undefined) return undefined;
@@ -141,22 +156,24 @@ export function describeInvalidMeterProvider(value: unknown): string | undefined
  * provider is still the API's no-op one), so a producer without OpenTelemetry pays nothing per record.
  */
 export class OtelRecorder {
-  readonly #received: OtelCounter;
-  readonly #userRecordsPut: OtelCounter;
-  readonly #userRecordsDataPut: OtelCounter;
-  readonly #kinesisRecordsPut: OtelCounter;
-  readonly #kinesisRecordsDataPut: OtelCounter;
-  readonly #errorsByCode: OtelCounter;
-  readonly #allErrors: OtelCounter;
-  readonly #expired: OtelCounter;
+  readonly #received: Tally;
+  readonly #userRecordsPut: Tally;
+  readonly #userRecordsDataPut: Tally;
+  readonly #kinesisRecordsPut: Tally;
+  readonly #kinesisRecordsDataPut: Tally;
+  readonly #errorsByCode: Tally;
+  readonly #allErrors: Tally;
+  readonly #expired: Tally;
   readonly #retriesPerRecord: OtelHistogram;
   readonly #bufferingTime: OtelHistogram;
   readonly #requestTime: OtelHistogram;
   readonly #userPerKinesis: OtelHistogram;
   readonly #kinesisPerRequest: OtelHistogram;
   readonly #userPerRequest: OtelHistogram;
-  readonly #pendingGauge: OtelObservableGauge;
+  readonly #pendingGauge: OtelObservable;
   readonly #observePending: (result: OtelObservableResult) => void;
+  /** Reads the producer's outstanding records; dropped on close() so the meter does not keep the producer alive. */
+  #pending: (() => ReadonlyMap<string, number>) | undefined;
   /** Attribute objects reused per stream and per stream × shard, so recording allocates nothing. */
   readonly #streamAttributes = new Map<string, OtelAttributes>();
   readonly #shardAttributes = new Map<string, Map<string, OtelAttributes>>();
@@ -178,15 +195,15 @@ export class OtelRecorder {
   }
 
   private constructor(meter: OtelMeter, pending: () => ReadonlyMap<string, number>) {
-    const count = (name: string, description: string): OtelCounter => meter.createCounter(name, { description, unit: '{record}' });
-    const bytes = (name: string, description: string): OtelCounter => meter.createCounter(name, { description, unit: 'By' });
+    const count = (name: string, description: string): Tally => new Tally(meter, name, { description, unit: '{record}' });
+    const bytes = (name: string, description: string): Tally => new Tally(meter, name, { description, unit: 'By' });
     this.#received = count(KPL_METRICS.userRecordsReceived, 'User records accepted by put()');
     this.#userRecordsPut = count(KPL_METRICS.userRecordsPut, 'User records stored by Kinesis');
     this.#userRecordsDataPut = bytes(KPL_METRICS.userRecordsDataPut, 'Partition key + data bytes of the user records stored');
     this.#kinesisRecordsPut = count(KPL_METRICS.kinesisRecordsPut, 'Kinesis records stored (an aggregated record counts once)');
     this.#kinesisRecordsDataPut = bytes(KPL_METRICS.kinesisRecordsDataPut, 'Partition key + data bytes of the Kinesis records stored');
-    this.#errorsByCode = meter.createCounter(KPL_METRICS.errorsByCode, { description: 'Errors per Kinesis record, by error code', unit: '{error}' });
-    this.#allErrors = meter.createCounter(KPL_METRICS.allErrors, { description: 'Errors per Kinesis record, every code', unit: '{error}' });
+    this.#errorsByCode = new Tally(meter, KPL_METRICS.errorsByCode, { description: 'Errors, by error code: per failed Kinesis record, per failed request, per expired record', unit: '{error}' });
+    this.#allErrors = new Tally(meter, KPL_METRICS.allErrors, { description: 'Errors of every code (as ErrorsByCode)', unit: '{error}' });
     this.#expired = count(KPL_METRICS.userRecordExpired, 'User records that failed with Expired (recordTtl)');
     this.#retriesPerRecord = meter.createHistogram(KPL_METRICS.retriesPerRecord, { description: 'Retries of a user record, recorded when it settles (0 when the first try succeeded)', unit: '{retry}', advice: { explicitBucketBoundaries: RETRY_BUCKETS } });
     this.#bufferingTime = meter.createHistogram(KPL_METRICS.bufferingTime, { description: 'Time a user record waited before each PutRecords: from put() accepting it, or from its previous attempt', unit: 'ms' });
@@ -195,8 +212,9 @@ export class OtelRecorder {
     this.#kinesisPerRequest = meter.createHistogram(KPL_METRICS.kinesisRecordsPerPutRecordsRequest, { description: 'Kinesis records in one PutRecords request', unit: '{record}', advice: { explicitBucketBoundaries: RECORDS_PER_REQUEST_BUCKETS } });
     this.#userPerRequest = meter.createHistogram(KPL_METRICS.userRecordsPerPutRecordsRequest, { description: 'User records in one PutRecords request', unit: '{record}', advice: { explicitBucketBoundaries: RECORDS_PER_REQUEST_BUCKETS } });
     this.#pendingGauge = meter.createObservableGauge(KPL_METRICS.userRecordsPending, { description: 'User records put and not yet settled (buffered, in flight or waiting for room)', unit: '{record}' });
+    this.#pending = pending;
     this.#observePending = (result) => {
-      const counts = pending();
+      const counts = this.#pending?.() ?? new Map<string, number>();
       for (const streamName of counts.keys()) this.#stream(streamName);
       // Every stream seen so far, 0 when nothing is pending: a gauge not observed keeps its last value.
       for (const [streamName, attributes] of this.#streamAttributes) result.observe(counts.get(streamName) ?? 0, attributes);
@@ -310,5 +328,6 @@ export class OtelRecorder {
     if (this.#closed) return;
     this.#closed = true;
     this.#pendingGauge.removeCallback(this.#observePending);
+    this.#pending = undefined;
   }
 }
