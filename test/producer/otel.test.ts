@@ -14,6 +14,7 @@ import {
 } from '@opentelemetry/sdk-metrics';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, KinesisProducer, KPL_METRICS, METER_NAME, type KinesisProducerOptions } from '../../src/producer/index.js';
+import { OtelRecorder } from '../../src/producer/otel.js';
 import { FAST_RETRY, observe, settleAll, uniqueStream, type Observed } from '../helpers/kinesis-producer-fixtures.js';
 import { startKinesisServer, type KinesisTestServer } from '../helpers/kinesis-server.js';
 
@@ -123,7 +124,7 @@ describe('OpenTelemetry metrics (the KPL metric set)', () => {
       if (i === 99) await p.flush();
     }
     // The second flush waits for the 200 records put after the first.
-    expect(await p.flush()).toEqual({ delivered: 200, failed: 0 });
+    expect(await p.flush()).toEqual({ delivered: 200, failed: 0, errors: {} });
     await settleAll(observed);
 
     const read = await otel.read();
@@ -224,6 +225,13 @@ describe('OpenTelemetry metrics (the KPL metric set)', () => {
     } finally {
       otelMetrics.disable();
     }
+  });
+
+  it('records nothing, and builds no recorder, while the global provider is the API no-op one', () => {
+    otelMetrics.disable();
+    expect(OtelRecorder.create(undefined, () => new Map())).toBeUndefined();
+    const otel = otelPipeline();
+    expect(OtelRecorder.create(otel.provider, () => new Map())).toBeInstanceOf(OtelRecorder);
   });
 
   it('rejects a meterProvider that is not one', () => {
