@@ -1,11 +1,12 @@
 import type { PutRecordsRequestEntry } from '@aws-sdk/client-kinesis';
-import { AGGREGATED_PARTITION_KEY, AggregateBuilder } from './aggregation.js';
+import { AGGREGATED_PARTITION_KEY, AggregateBuilder, type AggregatableRecord } from './aggregation.js';
 import type { ResolvedConfig } from './config.js';
 import type { PendingRecord } from './deferred.js';
 import { ShardRateLimiter } from './rate-limit.js';
-import { effectiveHashKey } from './record.js';
+import { hashKeyHex } from './record.js';
 import type { ShardMap } from './shard-map.js';
 
+/** The shortest wait before a rate-limited shard is looked at again (KPL drains its limiter every 25 ms). */
 const RATE_LIMIT_TICK = 25;
 
 /** A FIFO queue with O(1) shift, compacted now and then. */
@@ -43,12 +44,17 @@ export class Deque<T> {
     this.head = 0;
     return all;
   }
+
+  *[Symbol.iterator](): Generator<T> {
+    for (let index = this.head; index < this.items.length; index++) yield this.items[index]!;
+  }
 }
 
 /** Records bound for one predicted shard (or for an unknown shard, `shardId` undefined). Retries go first. */
 class Bucket {
   readonly retry = new Deque<PendingRecord>();
   readonly fresh = new Deque<PendingRecord>();
+  bytes = 0;
   constructor(readonly shardId: string | undefined) {}
 
   get length(): number {
@@ -65,29 +71,95 @@ class Bucket {
   }
 }
 
-/** One entry of a PutRecords request and the user records it carries (one, or several when aggregated). */
-export interface BatchEntry {
-  records: PendingRecord[];
-  entry: PutRecordsRequestEntry;
-  /** Partition key bytes + data bytes. */
-  size: number;
-  predictedShard: string | undefined;
-  aggregated: boolean;
+/**
+ * One PutRecords request: its entries as the SDK takes them, and the user records behind them, flat.
+ * Entry i carries records[i] alone, unless `starts` is set (aggregation): then records[starts[i]] up to
+ * records[starts[i + 1]].
+ */
+export class Batch {
+  readonly entries: PutRecordsRequestEntry[] = [];
+  readonly records: PendingRecord[] = [];
+  starts: number[] | undefined;
+  /** Predicted shard of each entry when aggregating; otherwise each record carries its own. */
+  shards: (string | undefined)[] | undefined;
+  /** Partition key + data bytes of the request. */
+  bytes = 0;
+  aggregatedEntries = 0;
+  /** The smallest acceptedAt of its records, for the oldest record's age. */
+  oldestAcceptedAt = Number.POSITIVE_INFINITY;
+  /** When a bucket skipped for its rate limit may send again (Infinity if none was). */
+  blockedUntil = Number.POSITIVE_INFINITY;
+
+  constructor(readonly stream: StreamBuffer) {}
+
+  /** Index range in `records` of entry i. */
+  from(index: number): number {
+    return this.starts ? this.starts[index]! : index;
+  }
+
+  to(index: number): number {
+    return this.starts ? (this.starts[index + 1] ?? this.records.length) : index + 1;
+  }
+
+  predictedShard(index: number): string | undefined {
+    return this.shards ? this.shards[index] : this.records[index]!.predictedShard;
+  }
+
+  isAggregated(index: number): boolean {
+    return this.to(index) - this.from(index) > 1;
+  }
+
+  /** Partition key + data bytes of entry i as sent. */
+  entrySize(index: number): number {
+    const entry = this.entries[index]!;
+    return entry.PartitionKey!.length + entry.Data!.byteLength;
+  }
+
+  /** One object per entry for OpenTelemetry, made only when a meter records. */
+  describeEntries(): { records: PendingRecord[]; size: number; predictedShard: string | undefined }[] {
+    return this.entries.map((_, index) => ({
+      records: this.records.slice(this.from(index), this.to(index)),
+      size: this.entrySize(index),
+      predictedShard: this.predictedShard(index),
+    }));
+  }
+
+  addSingle(record: PendingRecord): void {
+    const data = record.data;
+    this.entries.push(record.explicitHashKey === undefined ? { Data: data, PartitionKey: record.partitionKey } : { Data: data, PartitionKey: record.partitionKey, ExplicitHashKey: record.explicitHashKey });
+    if (this.starts) {
+      this.starts.push(this.records.length);
+      this.shards!.push(record.predictedShard);
+    }
+    this.records.push(record);
+  }
+
+  addAggregate(records: readonly PendingRecord[], entry: PutRecordsRequestEntry, shardId: string): void {
+    if (!this.starts) {
+      // Switch to explicit ranges: every entry so far held one record.
+      this.starts = this.records.map((_, index) => index);
+      this.shards = this.records.map((record) => record.predictedShard);
+    }
+    this.starts.push(this.records.length);
+    this.shards!.push(shardId);
+    for (const record of records) this.records.push(record);
+    this.entries.push(entry);
+    this.aggregatedEntries++;
+  }
 }
 
-export interface Batch {
-  entries: BatchEntry[];
-  /** When a bucket that was skipped for its rate limit may send again (Infinity if none was). */
-  blockedUntil: number;
-}
-
-/** The buffered records of one stream, per predicted shard. */
+/** The records of one stream: buffered per predicted shard, and counted from put() until they settle. */
 export class StreamBuffer {
   readonly buckets = new Map<string, Bucket>();
   readonly limiters = new Map<string, ShardRateLimiter>();
+  /** Buffered records (in buckets). */
   count = 0;
   bytes = 0;
   retryCount = 0;
+  /** Records put and not yet settled: waiting for room, buffered, in flight or waiting out a back-off. */
+  outstanding = 0;
+  /** flush({ streamName }) calls of this stream in progress. */
+  flushing = 0;
   private rotation = 0;
 
   constructor(readonly name: string, readonly shardMap: ShardMap | undefined) {}
@@ -109,15 +181,44 @@ export class StreamBuffer {
     const start = this.rotation++ % all.length;
     return [...all.slice(start), ...all.slice(0, start)];
   }
+
+  /** Every buffered record, retries first per bucket. */
+  *records(): Generator<PendingRecord> {
+    for (const bucket of this.buckets.values()) {
+      yield* bucket.retry;
+      yield* bucket.fresh;
+    }
+  }
+
+  /** The smallest acceptedAt of the buffered records. */
+  oldestAcceptedAt(): number {
+    let oldest = Number.POSITIVE_INFINITY;
+    for (const bucket of this.buckets.values()) {
+      for (const record of bucket.retry) if (record.acceptedAt < oldest) oldest = record.acceptedAt;
+      const head = bucket.fresh.at(0);
+      if (head && head.acceptedAt < oldest) oldest = head.acceptedAt;
+    }
+    return oldest;
+  }
 }
 
+/** Whether a stream should send now, or when to look again. */
+export type Readiness = { send: true } | { send: false; wakeAt: number };
+const SEND: Readiness = Object.freeze({ send: true });
+
 /**
- * Buffers records per stream and per predicted shard, decides when a stream is ready to send, and builds
- * PutRecords batches (aggregating per shard when enabled, and honouring the per-shard rate limit).
+ * Buffers records per stream and per predicted shard, decides when a stream sends, and builds PutRecords batches
+ * (aggregating per shard when enabled, and honouring the per-shard rate limit).
+ *
+ * When a stream sends: when a full request's worth (collectionMaxCount Kinesis records or collectionMaxSize bytes)
+ * may go out now, or when its oldest record is due (recordMaxBufferedTime, a retry, a flush) and less than a full
+ * request waits. With more than a full request buffered and the rate limit short of one, it waits for the limiter's
+ * tokens, so a rate-limited stream sends full requests at the limiter's pace, whatever wakes the producer.
  */
 export class Accumulator {
   readonly streams = new Map<string, StreamBuffer>();
   private readonly aggregationLimit: number;
+  private readonly bufferedTime: number;
 
   constructor(
     private readonly config: ResolvedConfig,
@@ -125,6 +226,8 @@ export class Accumulator {
   ) {
     // An aggregated record is one Kinesis record with partition key "a": keep it within maxRecordSize.
     this.aggregationLimit = Math.min(config.aggregation.maxSize, config.maxRecordSize - AGGREGATED_PARTITION_KEY.length);
+    // Leave at least half the TTL for sending, so a long buffering time cannot expire a record never sent.
+    this.bufferedTime = Math.min(config.recordMaxBufferedTime, config.recordTtl / 2);
   }
 
   stream(name: string): StreamBuffer {
@@ -142,9 +245,14 @@ export class Accumulator {
     return count;
   }
 
+  /** When a fresh record accepted at `acceptedAt` must leave the buffer. */
+  readyAt(record: PendingRecord): number {
+    return record.acceptedAt + this.bufferedTime;
+  }
+
   /** Buffers a record; a retry goes ahead of fresh records of its shard and makes the stream ready at once. */
   add(record: PendingRecord, isRetry: boolean): void {
-    const stream = this.stream(record.record.streamName);
+    const stream = record.stream;
     record.predictedShard = this.predict(stream, record);
     const bucket = stream.bucketFor(record.predictedShard);
     if (isRetry) {
@@ -153,14 +261,14 @@ export class Accumulator {
     } else {
       bucket.fresh.push(record);
     }
+    bucket.bytes += record.size;
     stream.count++;
     stream.bytes += record.size;
   }
 
   private predict(stream: StreamBuffer, record: PendingRecord): string | undefined {
     if (!stream.shardMap?.ready) return undefined;
-    record.hashKey ??= effectiveHashKey(record.record);
-    return stream.shardMap.predict(record.hashKey);
+    return stream.shardMap.predict(hashKeyHex(record.partitionKey, record.explicitHashKey));
   }
 
   /** Re-sorts every buffered record of the stream after its shard map changed. */
@@ -176,60 +284,120 @@ export class Accumulator {
     fresh.sort((a, b) => a.id - b.id);
     for (const record of retries) {
       record.predictedShard = this.predict(stream, record);
-      stream.bucketFor(record.predictedShard).retry.push(record);
+      const bucket = stream.bucketFor(record.predictedShard);
+      bucket.retry.push(record);
+      bucket.bytes += record.size;
     }
     for (const record of fresh) {
       record.predictedShard = this.predict(stream, record);
-      stream.bucketFor(record.predictedShard).fresh.push(record);
+      const bucket = stream.bucketFor(record.predictedShard);
+      bucket.fresh.push(record);
+      bucket.bytes += record.size;
     }
     const open = new Set(stream.shardMap?.openShards.map((shard) => shard.shardId));
     for (const shardId of stream.limiters.keys()) if (!open.has(shardId)) stream.limiters.delete(shardId);
   }
 
-  /** Ready when flushing, when retries wait, when a full request's worth is buffered, or when the oldest record is due. */
-  isReady(stream: StreamBuffer, now: number, flushing: boolean): boolean {
-    if (stream.count === 0) return false;
-    if (flushing || stream.retryCount > 0) return true;
-    if (stream.bytes >= this.config.collectionMaxSize) return true;
-    if (!this.config.aggregation.enabled && stream.count >= this.config.collectionMaxCount) return true;
-    return this.oldestReadyAt(stream) <= now;
+  /** Takes every buffered record of the stream out (destroy()). */
+  takeAll(stream: StreamBuffer): PendingRecord[] {
+    const all = [...stream.records()];
+    stream.buckets.clear();
+    stream.count = 0;
+    stream.bytes = 0;
+    stream.retryCount = 0;
+    return all;
   }
 
-  /** The earliest time a buffered record of the stream must leave the buffer. */
+  /** The earliest time a buffered record of the stream must leave the buffer (-Infinity when a retry waits). */
   oldestReadyAt(stream: StreamBuffer): number {
     let earliest = Number.POSITIVE_INFINITY;
     for (const bucket of stream.buckets.values()) {
       if (bucket.retry.length > 0) return Number.NEGATIVE_INFINITY;
       const head = bucket.fresh.at(0);
-      if (head && head.readyAt < earliest) earliest = head.readyAt;
+      if (head && head.acceptedAt < earliest) earliest = head.acceptedAt;
     }
-    return earliest;
+    return earliest + this.bufferedTime;
+  }
+
+  private limiterFor(stream: StreamBuffer, shardId: string, now: number): ShardRateLimiter {
+    let limiter = stream.limiters.get(shardId);
+    if (!limiter) {
+      limiter = new ShardRateLimiter(this.config.rateLimit, now);
+      stream.limiters.set(shardId, limiter);
+    }
+    return limiter;
+  }
+
+  /** Kinesis records the bucket's records make: one each, or about one per aggregationLimit bytes. */
+  private entriesIn(bucket: Bucket): number {
+    if (this.config.aggregation.enabled && bucket.shardId !== undefined) return Math.ceil(bucket.bytes / this.aggregationLimit);
+    return bucket.length;
+  }
+
+  readiness(stream: StreamBuffer, now: number, flushing: boolean): Readiness {
+    if (stream.count === 0) return { send: false, wakeAt: Number.POSITIVE_INFINITY };
+    const { collectionMaxCount, collectionMaxSize, aggregation } = this.config;
+    const readyAt = this.oldestReadyAt(stream);
+    // Aggregation from the first record: wait for the shard map (its answer wakes the producer), within the
+    // oldest record's buffering time; a map that failed or comes too late lets records go out on their own.
+    if (aggregation.enabled && stream.shardMap?.pending && readyAt > now) return { send: false, wakeAt: readyAt };
+
+    const due = flushing || readyAt <= now;
+    let entries = 0;
+    for (const bucket of stream.buckets.values()) entries += this.entriesIn(bucket);
+    const fullBacklog = entries >= collectionMaxCount || stream.bytes >= collectionMaxSize;
+    if (!Number.isFinite(this.config.rateLimit) || !stream.shardMap?.ready) {
+      return fullBacklog || due ? SEND : { send: false, wakeAt: readyAt };
+    }
+
+    // What the rate limit lets go now, and how fast that grows.
+    let sendableEntries = 0;
+    let sendableBytes = 0;
+    let entriesRate = 0;
+    let bytesRate = 0;
+    let allFull = true;
+    for (const bucket of stream.buckets.values()) {
+      const bucketEntries = this.entriesIn(bucket);
+      if (bucket.shardId === undefined) {
+        sendableEntries += bucketEntries;
+        sendableBytes += bucket.bytes;
+        continue;
+      }
+      const limiter = this.limiterFor(stream, bucket.shardId, now);
+      const records = limiter.recordsAvailable(now);
+      const bytes = limiter.bytesAvailable(now);
+      sendableEntries += Math.min(bucketEntries, records);
+      sendableBytes += Math.min(bucket.bytes, bytes);
+      if (bucketEntries > records) entriesRate += limiter.recordsPerSecond;
+      if (bucket.bytes > bytes) bytesRate += limiter.bytesPerSecond;
+      if (!limiter.isFull(now)) allFull = false;
+    }
+    if (sendableEntries >= collectionMaxCount || sendableBytes >= collectionMaxSize) return SEND;
+    if (!fullBacklog) return due ? SEND : { send: false, wakeAt: readyAt };
+    // A full request's worth waits but the limiter allows less: wait for its tokens, unless waiting adds nothing.
+    if (allFull) return SEND;
+    const entriesWait = entriesRate > 0 ? ((collectionMaxCount - sendableEntries) * 1000) / entriesRate : Number.POSITIVE_INFINITY;
+    const bytesWait = bytesRate > 0 ? ((collectionMaxSize - sendableBytes) * 1000) / bytesRate : Number.POSITIVE_INFINITY;
+    const wait = Math.min(entriesWait, bytesWait, 1000);
+    return { send: false, wakeAt: now + Math.max(RATE_LIMIT_TICK, wait) };
   }
 
   /**
    * Takes records for one PutRecords request: up to collectionMaxCount entries and collectionMaxSize bytes,
    * shard by shard, skipping shards whose rate limit is spent. Records whose TTL has passed are handed to `expire`.
    */
-  buildBatch(stream: StreamBuffer, now: number, expire: (record: PendingRecord) => void): Batch {
+  buildBatch(stream: StreamBuffer, now: number, recordTtl: number, expire: (record: PendingRecord) => void): Batch {
     const { collectionMaxCount, collectionMaxSize, aggregation, rateLimit } = this.config;
-    const entries: BatchEntry[] = [];
-    let batchBytes = 0;
-    let blockedUntil = Number.POSITIVE_INFINITY;
+    const batch = new Batch(stream);
     const limited = Number.isFinite(rateLimit);
+    const entries = batch.entries;
 
     buckets: for (const bucket of stream.rotatedBuckets()) {
-      let limiter: ShardRateLimiter | undefined;
-      if (limited && bucket.shardId !== undefined) {
-        limiter = stream.limiters.get(bucket.shardId);
-        if (!limiter) {
-          limiter = new ShardRateLimiter(rateLimit, now);
-          stream.limiters.set(bucket.shardId, limiter);
-        }
-      }
+      const limiter = limited && bucket.shardId !== undefined ? this.limiterFor(stream, bucket.shardId, now) : undefined;
       while (bucket.length > 0) {
         if (entries.length >= collectionMaxCount) break buckets;
         const head = bucket.at(0)!;
-        if (head.expiresAt <= now) {
+        if (head.acceptedAt + recordTtl <= now) {
           this.remove(stream, bucket);
           expire(head);
           continue;
@@ -239,12 +407,15 @@ export class Accumulator {
         let builder: AggregateBuilder | undefined;
         if (aggregation.enabled && bucket.shardId !== undefined && bucket.length > 1) {
           builder = new AggregateBuilder();
-          if (builder.sizeWith(head.record) <= this.aggregationLimit) {
-            builder.add(head.record);
+          const first = aggregatable(head);
+          if (builder.sizeWith(first) <= this.aggregationLimit) {
+            builder.add(first);
             for (let index = 1; index < bucket.length && builder.count < aggregation.maxCount; index++) {
               const next = bucket.at(index)!;
-              if (next.expiresAt <= now || builder.sizeWith(next.record) > this.aggregationLimit) break;
-              builder.add(next.record);
+              if (next.acceptedAt + recordTtl <= now) break;
+              const candidate = aggregatable(next);
+              if (builder.sizeWith(candidate) > this.aggregationLimit) break;
+              builder.add(candidate);
             }
           }
           if (builder.count > 1) {
@@ -254,51 +425,48 @@ export class Accumulator {
             builder = undefined;
           }
         }
-        if (entries.length > 0 && batchBytes + entrySize > collectionMaxSize) break buckets;
+        if (entries.length > 0 && batch.bytes + entrySize > collectionMaxSize) break buckets;
         if (limiter) {
           const wait = limiter.waitFor(entrySize, now);
           if (wait > 0) {
-            // Wake no more often than every RATE_LIMIT_TICK ms (KPL drains its limiter every 25 ms), so a throttled
-            // shard sends batches, not one record per refill.
-            blockedUntil = Math.min(blockedUntil, now + Math.max(wait, RATE_LIMIT_TICK), head.expiresAt);
+            // Come back when this shard's backlog (up to a request's worth) can go in one piece, not one record
+            // per refill; the oldest records' buffering time still bounds the wait through readiness().
+            const backlog = Math.min(this.entriesIn(bucket), collectionMaxCount);
+            const backlogWait = ((backlog - limiter.recordsAvailable(now)) * 1000) / limiter.recordsPerSecond;
+            batch.blockedUntil = Math.min(batch.blockedUntil, now + Math.max(wait, RATE_LIMIT_TICK, Math.min(backlogWait, 1000)), head.acceptedAt + recordTtl);
             continue buckets;
           }
           limiter.take(entrySize, now);
         }
-        const records: PendingRecord[] = [];
-        for (let index = 0; index < take; index++) records.push(this.remove(stream, bucket));
-        batchBytes += entrySize;
+        batch.bytes += entrySize;
         if (builder) {
-          head.hashKey ??= effectiveHashKey(head.record);
-          entries.push({
-            records,
-            entry: { Data: builder.encode(), PartitionKey: AGGREGATED_PARTITION_KEY, ExplicitHashKey: head.hashKey.toString() },
-            size: entrySize,
-            predictedShard: bucket.shardId,
-            aggregated: true,
-          });
+          const records: PendingRecord[] = [];
+          for (let index = 0; index < take; index++) records.push(this.remove(stream, bucket));
+          for (const record of records) if (record.acceptedAt < batch.oldestAcceptedAt) batch.oldestAcceptedAt = record.acceptedAt;
+          const hashKey = BigInt(`0x${hashKeyHex(head.partitionKey, head.explicitHashKey)}`).toString();
+          batch.addAggregate(records, { Data: builder.encode(), PartitionKey: AGGREGATED_PARTITION_KEY, ExplicitHashKey: hashKey }, bucket.shardId!);
         } else {
-          const { partitionKey, data, explicitHashKey } = head.record;
-          entries.push({
-            records,
-            entry: explicitHashKey === undefined ? { Data: data, PartitionKey: partitionKey } : { Data: data, PartitionKey: partitionKey, ExplicitHashKey: explicitHashKey },
-            size: entrySize,
-            predictedShard: bucket.shardId,
-            aggregated: false,
-          });
+          const record = this.remove(stream, bucket);
+          if (record.acceptedAt < batch.oldestAcceptedAt) batch.oldestAcceptedAt = record.acceptedAt;
+          batch.addSingle(record);
         }
       }
     }
     for (const [key, bucket] of stream.buckets) if (bucket.length === 0) stream.buckets.delete(key);
-    return { entries, blockedUntil };
+    return batch;
   }
 
   private remove(stream: StreamBuffer, bucket: Bucket): PendingRecord {
     const fromRetry = bucket.retry.length > 0;
     const record = bucket.shift()!;
     if (fromRetry) stream.retryCount--;
+    bucket.bytes -= record.size;
     stream.count--;
     stream.bytes -= record.size;
     return record;
   }
+}
+
+function aggregatable(record: PendingRecord): AggregatableRecord {
+  return { partitionKey: record.partitionKey, explicitHashKey: record.explicitHashKey, data: record.data };
 }

@@ -1,5 +1,6 @@
 import type { KinesisClient, KinesisClientConfig } from '@aws-sdk/client-kinesis';
-import { ConfigError } from './errors.js';
+import { ConfigError, type ProducerError } from './errors.js';
+import type { FailedRecord } from './types.js';
 import { describeInvalidMeterProvider, type OtelMeterProvider } from './otel.js';
 
 export const KiB = 1024;
@@ -47,6 +48,11 @@ export interface KinesisProducerOptions {
   shardMapRefresh?: { minDelay?: number; maxDelay?: number };
   /** OpenTelemetry MeterProvider for the KPL metric set; the global one of `@opentelemetry/api` when absent. */
   meterProvider?: OtelMeterProvider;
+  /**
+   * Called once for every put() that fails, whether or not anyone handles its promise: refused at once (invalid,
+   * closed, buffer full) or failed later (expired, throttled, refused by Kinesis, destroyed). For fire-and-forget use.
+   */
+  onError?: (error: ProducerError, record: FailedRecord) => void;
 }
 
 export interface AggregationOptions {
@@ -83,9 +89,10 @@ export interface ResolvedConfig {
   onFull: 'wait' | 'reject';
   retry: { baseDelay: number; maxDelay: number };
   shardMapRefresh: { minDelay: number; maxDelay: number };
+  onError: ((error: ProducerError, record: FailedRecord) => void) | undefined;
 }
 
-export const DEFAULTS: Readonly<Omit<ResolvedConfig, 'streamName'>> = Object.freeze({
+export const DEFAULTS: Readonly<Omit<ResolvedConfig, 'streamName' | 'onError'>> = Object.freeze({
   recordMaxBufferedTime: 100,
   collectionMaxCount: 500,
   collectionMaxSize: 5 * MiB,
@@ -172,7 +179,7 @@ function object(options: Record<string, unknown>, name: string): Record<string, 
 const KNOWN_OPTIONS = new Set([
   'streamName', 'client', 'clientConfig', 'recordMaxBufferedTime', 'collectionMaxCount', 'collectionMaxSize',
   'maxRecordSize', 'aggregation', 'maxConnections', 'requestTimeout', 'connectTimeout', 'recordTtl', 'failIfThrottled',
-  'rateLimit', 'maxOutstandingRecords', 'maxOutstandingBytes', 'onFull', 'retry', 'shardMapRefresh', 'meterProvider',
+  'rateLimit', 'maxOutstandingRecords', 'maxOutstandingBytes', 'onFull', 'retry', 'shardMapRefresh', 'meterProvider', 'onError',
 ]);
 
 /** Applies KPL defaults and validates every option; throws ConfigError naming the option, the problem and what is allowed. */
@@ -235,8 +242,12 @@ export function resolveConfig(input: KinesisProducerOptions | undefined): Resolv
   if (typeof rateLimit !== 'number' || !(rateLimit > 0)) {
     throw new ConfigError('rateLimit', `got ${typeof rateLimit === 'number' ? rateLimit : describeType(rateLimit)}; allowed: a number of percent above 0 (default 150), or Infinity to turn the limiter off`);
   }
+  if (options.onError !== undefined && typeof options.onError !== 'function') {
+    throw new ConfigError('onError', `got ${describeType(options.onError)}; allowed: a function (error, record) => void`);
+  }
   return {
     streamName,
+    onError: options.onError as ResolvedConfig['onError'],
     recordMaxBufferedTime: integer(options, 'recordMaxBufferedTime', DEFAULTS.recordMaxBufferedTime, 0, MAX),
     collectionMaxCount: integer(options, 'collectionMaxCount', DEFAULTS.collectionMaxCount, 1, 500),
     collectionMaxSize,

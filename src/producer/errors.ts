@@ -11,7 +11,8 @@ export type ProducerErrorCode =
   | 'StreamNotFound'
   | 'Failed'
   | 'RequestFailed'
-  | 'BufferFull';
+  | 'BufferFull'
+  | 'Destroyed';
 
 export class ProducerError extends Error {
   readonly code: ProducerErrorCode;
@@ -121,5 +122,12 @@ export const MISSING_CREDENTIALS_MESSAGE =
 export class BufferFullError extends ProducerError {
   constructor(message: string) {
     super('BufferFull', message);
+  }
+}
+
+/** destroy() stopped the producer before the record was delivered. It may still have been stored (a request on the wire). */
+export class DestroyedError extends ProducerError {
+  constructor(message = 'The producer was destroyed before the record was delivered; it may or may not have been stored') {
+    super('Destroyed', message);
   }
 }

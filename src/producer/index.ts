@@ -1,4 +1,4 @@
-export { KinesisProducer } from './producer.js';
+export { KinesisProducer, RECORD_OVERHEAD_BYTES } from './producer.js';
 export { DEFAULTS, type KinesisProducerOptions, type AggregationOptions, type RetryOptions } from './config.js';
 export {
   ProducerError,
@@ -12,6 +12,7 @@ export {
   RecordFailedError,
   RequestFailedError,
   BufferFullError,
+  DestroyedError,
   type ProducerErrorCode,
 } from './errors.js';
 export { KPL_METRICS, METER_NAME, type OtelMeterProvider, type OtelMeter } from './otel.js';
@@ -23,6 +24,7 @@ export type {
   PutResult,
   FlushOptions,
   FlushReport,
+  FailedRecord,
   ProducerMetrics,
   LatencyPercentiles,
 } from './types.js';

@@ -32,7 +32,7 @@ export class MetricsRecorder {
     return { p50: at(0.5), p95: at(0.95), p99: at(0.99), max: round(sorted[samples - 1] ?? 0), samples };
   }
 
-  snapshot(live: Pick<ProducerMetrics, 'outstandingRecords' | 'outstandingBytes' | 'waitingRecords' | 'bufferedRecords' | 'inFlightRequests' | 'shardMapRefreshes'>): ProducerMetrics {
+  snapshot(live: Pick<ProducerMetrics, 'outstandingRecords' | 'outstandingBytes' | 'waitingRecords' | 'bufferedRecords' | 'inFlightRequests' | 'shardMapRefreshes' | 'oldestRecordAgeMs' | 'requestConcurrency' | 'requestTimeoutMs'>): ProducerMetrics {
     return {
       recordsPut: this.recordsPut,
       recordsDelivered: this.recordsDelivered,

@@ -37,6 +37,22 @@ export class TokenBucket {
     this.refill(now);
     this.tokens -= amount;
   }
+
+  /** Tokens available now (0 when in debt). */
+  available(now: number): number {
+    this.refill(now);
+    return Math.max(0, this.tokens);
+  }
+
+  /** True when the bucket holds all it can: waiting longer adds nothing. */
+  isFull(now: number): boolean {
+    this.refill(now);
+    return this.tokens >= this.ratePerSecond;
+  }
+
+  get rate(): number {
+    return this.ratePerSecond;
+  }
 }
 
 /** Per-shard limiter: records and bytes, each at `rateLimit` percent of the shard's limit (KPL RateLimit). */
@@ -57,5 +73,28 @@ export class ShardRateLimiter {
   take(bytes: number, now: number): void {
     this.records.take(1, now);
     this.bytes.take(bytes, now);
+  }
+
+  /** Kinesis records that may be sent now. */
+  recordsAvailable(now: number): number {
+    return Math.floor(this.records.available(now));
+  }
+
+  /** Bytes that may be sent now. */
+  bytesAvailable(now: number): number {
+    return this.bytes.available(now);
+  }
+
+  /** Both buckets are full: the shard cannot send more by waiting. */
+  isFull(now: number): boolean {
+    return this.records.isFull(now) && this.bytes.isFull(now);
+  }
+
+  get recordsPerSecond(): number {
+    return this.records.rate;
+  }
+
+  get bytesPerSecond(): number {
+    return this.bytes.rate;
   }
 }

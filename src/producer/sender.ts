@@ -1,5 +1,5 @@
 import { PutRecordsCommand, type KinesisClient, type PutRecordsCommandOutput } from '@aws-sdk/client-kinesis';
-import type { BatchEntry } from './accumulator.js';
+import type { Batch } from './accumulator.js';
 import { classifyRecordError, classifyRequestError, type ClassifiedError } from './retry.js';
 
 /** Timing of one PutRecords request, shared by the records it carried. */
@@ -19,51 +19,91 @@ export type RequestOutcome =
   /** The whole request failed. */
   | { kind: 'error'; error: ClassifiedError };
 
-export type OutcomeHandler = (streamName: string, entries: BatchEntry[], outcome: RequestOutcome, timing: RequestTiming) => void;
+export type OutcomeHandler = (batch: Batch, outcome: RequestOutcome, timing: RequestTiming) => void;
+
+export interface SenderOptions {
+  maxConnections: number;
+  /** The per-attempt timeout to start from (requestTimeout). */
+  requestTimeout: number;
+  /** The longest the per-attempt timeout may grow to after timeouts. */
+  maxRequestTimeout: number;
+}
 
 /**
- * Sends PutRecords requests, at most `maxConnections` at once, each bounded by `requestTimeout`
- * (an AbortSignal, so the socket is released). It only reports outcomes; deciding retries is the producer's job.
+ * Sends PutRecords requests, each bounded by a per-attempt timeout (an AbortSignal, so the socket is released).
+ * It only reports outcomes; deciding retries is the producer's job.
+ *
+ * How many requests go at once adapts to the server, AIMD-style: a request that times out may well be stored by a
+ * slow server anyway, and resending it at full concurrency makes duplicates and more load. So a timeout halves the
+ * requests allowed in flight and doubles the per-attempt timeout (up to `maxRequestTimeout`); every answered request
+ * adds one back, and once the limit is back to `maxConnections`, answered requests bring the timeout back down.
  */
 export class Sender {
   inFlight = 0;
+  /** Requests allowed in flight now, 1..maxConnections. */
+  concurrency: number;
+  /** Per-attempt timeout now, requestTimeout..maxRequestTimeout. */
+  timeout: number;
+  /** Batches on the wire, for destroy() and for the oldest record's age. */
+  readonly batches = new Set<Batch>();
+  readonly #controllers = new Map<Batch, AbortController>();
 
   constructor(
     private readonly client: KinesisClient,
-    private readonly maxConnections: number,
-    private readonly requestTimeout: number,
+    private readonly options: SenderOptions,
     private readonly onOutcome: OutcomeHandler,
-  ) {}
+  ) {
+    this.concurrency = options.maxConnections;
+    this.timeout = options.requestTimeout;
+  }
 
   get hasCapacity(): boolean {
-    return this.inFlight < this.maxConnections;
+    return this.inFlight < this.concurrency;
+  }
+
+  /** Aborts every request on the wire; their outcomes still arrive (as errors). */
+  abortAll(): void {
+    for (const controller of this.#controllers.values()) controller.abort();
   }
 
   /** Starts one request; the returned promise never rejects. */
-  async send(streamName: string, entries: BatchEntry[]): Promise<void> {
+  async send(batch: Batch): Promise<void> {
     this.inFlight++;
+    this.batches.add(batch);
     const timing: RequestTiming = { startedAt: Date.now(), startedAtMono: performance.now(), endedAtMono: 0 };
     const controller = new AbortController();
+    this.#controllers.set(batch, controller);
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
       controller.abort();
-    }, this.requestTimeout);
+    }, this.timeout);
     let outcome: RequestOutcome;
     try {
-      const output: PutRecordsCommandOutput = await this.client.send(
-        new PutRecordsCommand({ StreamName: streamName, Records: entries.map((entry) => entry.entry) }),
-        { abortSignal: controller.signal },
-      );
-      outcome = readResponse(output, entries.length);
+      const output: PutRecordsCommandOutput = await this.client.send(new PutRecordsCommand({ StreamName: batch.stream.name, Records: batch.entries }), { abortSignal: controller.signal });
+      outcome = readResponse(output, batch.entries.length);
     } catch (error) {
       outcome = { kind: 'error', error: classifyRequestError(error, timedOut) };
     } finally {
       clearTimeout(timer);
       timing.endedAtMono = performance.now();
       this.inFlight--;
+      this.batches.delete(batch);
+      this.#controllers.delete(batch);
     }
-    this.onOutcome(streamName, entries, outcome, timing);
+    this.#adapt(timedOut, outcome.kind === 'response');
+    this.onOutcome(batch, outcome, timing);
+  }
+
+  #adapt(timedOut: boolean, answered: boolean): void {
+    const { maxConnections, requestTimeout, maxRequestTimeout } = this.options;
+    if (timedOut) {
+      this.concurrency = Math.max(1, Math.floor(this.concurrency / 2));
+      this.timeout = Math.min(maxRequestTimeout, this.timeout * 2);
+    } else if (answered) {
+      if (this.concurrency < maxConnections) this.concurrency++;
+      else if (this.timeout > requestTimeout) this.timeout = Math.max(requestTimeout, Math.floor(this.timeout * 0.9));
+    }
   }
 }
 

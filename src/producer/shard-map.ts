@@ -4,6 +4,9 @@ export interface ShardRange {
   shardId: string;
   startingHashKey: bigint;
   endingHashKey: bigint;
+  /** The same bounds as 32 hex digits, for hashKeyHex(). */
+  startingHex: string;
+  endingHex: string;
 }
 
 export interface ShardMapOptions {
@@ -49,15 +52,20 @@ export class ShardMap {
     return this.shards;
   }
 
-  /** The open shard whose range holds `hashKey`, or undefined when the map is not known. */
-  predict(hashKey: bigint): string | undefined {
+  /** Waiting for a first answer (or for one after an invalidation), with no failure yet: worth waiting for. */
+  get pending(): boolean {
+    return this.shards.length === 0 && this.lastError === undefined;
+  }
+
+  /** The open shard whose range holds `hashKeyHex` (see record.ts hashKeyHex), or undefined when the map is not known. */
+  predict(hashKeyHex: string): string | undefined {
     let low = 0;
     let high = this.shards.length - 1;
     while (low <= high) {
       const middle = (low + high) >> 1;
       const shard = this.shards[middle]!;
-      if (hashKey < shard.startingHashKey) high = middle - 1;
-      else if (hashKey > shard.endingHashKey) low = middle + 1;
+      if (hashKeyHex < shard.startingHex) high = middle - 1;
+      else if (hashKeyHex > shard.endingHex) low = middle + 1;
       else return shard.shardId;
     }
     return undefined;
@@ -109,7 +117,9 @@ export class ShardMap {
         if (shard.SequenceNumberRange?.EndingSequenceNumber !== undefined) continue;
         const range = shard.HashKeyRange;
         if (!shard.ShardId || !range?.StartingHashKey || !range.EndingHashKey) continue;
-        shards.push({ shardId: shard.ShardId, startingHashKey: BigInt(range.StartingHashKey), endingHashKey: BigInt(range.EndingHashKey) });
+        const startingHashKey = BigInt(range.StartingHashKey);
+        const endingHashKey = BigInt(range.EndingHashKey);
+        shards.push({ shardId: shard.ShardId, startingHashKey, endingHashKey, startingHex: hex(startingHashKey), endingHex: hex(endingHashKey) });
       }
       nextToken = output.NextToken;
     } while (nextToken);
@@ -117,4 +127,8 @@ export class ShardMap {
     if (shards.length === 0) throw new Error('ListShards returned no open shard');
     return shards;
   }
+}
+
+function hex(value: bigint): string {
+  return value.toString(16).padStart(32, '0');
 }

@@ -32,6 +32,8 @@ export interface PutResult {
 }
 
 export interface FlushOptions {
+  /** Wait only for the records of this stream (put before the call); records of other streams are not hurried. */
+  streamName?: string;
   /** Reject with FlushTimeoutError after this many milliseconds. */
   timeout?: number;
   /** Reject with FlushTimeoutError when this signal aborts. */
@@ -42,6 +44,18 @@ export interface FlushOptions {
 export interface FlushReport {
   delivered: number;
   failed: number;
+  /**
+   * The failed records per error code: the Kinesis code for RecordFailedError and RequestFailedError
+   * (`InvalidArgumentException`, `AccessDeniedException`…), the producer's code otherwise (`Expired`, `Throttled`,
+   * `StreamNotFound`, `Closed`, `Destroyed`). Empty when nothing failed.
+   */
+  errors: Record<string, number>;
+}
+
+/** What onError is told about the record that failed (never its data). */
+export interface FailedRecord {
+  streamName: string | undefined;
+  partitionKey: string | undefined;
 }
 
 export interface LatencyPercentiles {
@@ -77,4 +91,10 @@ export interface ProducerMetrics {
   waitingRecords: number;
   bufferedRecords: number;
   inFlightRequests: number;
+  /** Age in ms of the oldest record put and not yet settled, counted from when it entered the buffer; 0 when none. */
+  oldestRecordAgeMs: number;
+  /** PutRecords requests allowed in flight now: maxConnections, lowered after timeouts (see Retries). */
+  requestConcurrency: number;
+  /** The per-attempt timeout now: requestTimeout, raised after timeouts. */
+  requestTimeoutMs: number;
 }

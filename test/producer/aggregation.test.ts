@@ -97,7 +97,7 @@ describe('producer with aggregation', () => {
         : { partitionKey: `pk-${i}`, data: `data-${i}` };
       observed.push(observe(producer.put(record)));
     }
-    expect(await producer.flush()).toEqual({ delivered: 1000, failed: 0 });
+    expect(await producer.flush()).toEqual({ delivered: 1000, failed: 0, errors: {} });
     await settleAll(observed);
     const aggregated = observed.filter((o) => o.result!.subSequenceNumber !== undefined);
     expect(aggregated.length).toBeGreaterThan(900);

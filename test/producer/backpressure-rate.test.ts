@@ -30,7 +30,7 @@ describe('back-pressure', () => {
     const early = producer.metrics();
     expect(early.outstandingBytes).toBeLessThanOrEqual(maxOutstandingBytes);
     expect(early.waitingRecords).toBeGreaterThan(100);
-    expect(await producer.flush()).toEqual({ delivered: 120, failed: 0 });
+    expect(await producer.flush()).toEqual({ delivered: 120, failed: 0, errors: {} });
     await settleAll(observed);
     const metrics = producer.metrics();
     expect(metrics.peakOutstandingBytes).toBeLessThanOrEqual(maxOutstandingBytes);
@@ -53,7 +53,7 @@ describe('back-pressure', () => {
     expect((refused as BufferFullError).message).toMatch(/maxOutstandingRecords 5/);
     expect((refused as BufferFullError).message).not.toContain('SECRET');
     expect(producer.getOutstandingRecordsCount()).toBe(5);
-    expect(await producer.flush()).toEqual({ delivered: 5, failed: 0 });
+    expect(await producer.flush()).toEqual({ delivered: 5, failed: 0, errors: {} });
     await settleAll(accepted);
     const again = observe(producer.put({ partitionKey: 'k6', data: 'x' }));
     await producer.close();
@@ -102,7 +102,7 @@ describe('rate limit', () => {
     await new Promise((resolve) => setTimeout(resolve, 50));
     const started = performance.now();
     const observed = Array.from({ length: 140 }, (_, i) => observe(producer.put({ partitionKey: `k${i}`, data: 'x' })));
-    expect(await producer.flush()).toEqual({ delivered: 140, failed: 0 });
+    expect(await producer.flush()).toEqual({ delivered: 140, failed: 0, errors: {} });
     const elapsed = performance.now() - started;
     await settleAll(observed);
     // About 99 go at once, the other ~41 at 100/s.

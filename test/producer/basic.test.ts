@@ -27,7 +27,7 @@ describe('KinesisProducer: put, flush, close', () => {
     });
     expect(producer.getOutstandingRecordsCount()).toBe(300);
     const report = await producer.flush();
-    expect(report).toEqual({ delivered: 300, failed: 0 });
+    expect(report).toEqual({ delivered: 300, failed: 0, errors: {} });
     const results: PutResult[] = await Promise.all(promises);
     expect(settlements).toBe(300);
     expect(producer.getOutstandingRecordsCount()).toBe(0);

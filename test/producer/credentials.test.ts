@@ -54,7 +54,7 @@ describe('missing credentials', () => {
     const requestsBefore = server.putRecordsRequests;
     const producer = new KinesisProducer({ streamName: stream, clientConfig: { region: 'us-east-1', endpoint: server.endpoint } });
     const record = observe(producer.put({ partitionKey: 'k', data: 'v' }));
-    expect(await producer.flush()).toEqual({ delivered: 0, failed: 1 });
+    expect(await producer.flush()).toEqual({ delivered: 0, failed: 1, errors: { CredentialsProviderError: 1 } });
     await record.promise;
     await producer.close();
 

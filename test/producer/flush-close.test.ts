@@ -22,7 +22,7 @@ describe('flush()', () => {
     const started = performance.now();
     const report = await producer.flush();
     const elapsed = performance.now() - started;
-    expect(report).toEqual({ delivered: 100, failed: 0 });
+    expect(report).toEqual({ delivered: 100, failed: 0, errors: {} });
     // A buffering deadline of 60 s was skipped; the 500 ms poll of KPL's flushSync is not involved either.
     expect(elapsed).toBeLessThan(5000);
     await settleAll(observed);
@@ -32,7 +32,7 @@ describe('flush()', () => {
 
   it('resolves at once when nothing is outstanding', async () => {
     const producer = new KinesisProducer({ streamName: 'nothing', client: server.client() });
-    expect(await producer.flush()).toEqual({ delivered: 0, failed: 0 });
+    expect(await producer.flush()).toEqual({ delivered: 0, failed: 0, errors: {} });
     await producer.close();
   });
 
@@ -50,7 +50,7 @@ describe('flush()', () => {
     const before = Array.from({ length: 5 }, (_, i) => observe(producer.put({ partitionKey: `b${i}`, data: 'x' })));
     const flushed = producer.flush();
     const after = Array.from({ length: 5 }, (_, i) => observe(producer.put({ partitionKey: `a${i}`, data: 'x' })));
-    expect(await flushed).toEqual({ delivered: 5, failed: 0 });
+    expect(await flushed).toEqual({ delivered: 5, failed: 0, errors: {} });
     expect(before.every((o) => o.result)).toBe(true);
     expect(producer.getOutstandingRecordsCount()).toBeLessThanOrEqual(5);
     await producer.flush();
@@ -66,7 +66,7 @@ describe('flush()', () => {
     server.setFault(() => ({ kind: 'fail-records', indices: [1], errorCode: 'KMSDisabledException' }));
     const producer = new KinesisProducer({ streamName: stream, client: server.client() });
     const observed = [0, 1, 2].map((i) => observe(producer.put({ partitionKey: `k${i}`, data: 'x' })));
-    expect(await producer.flush()).toEqual({ delivered: 2, failed: 1 });
+    expect(await producer.flush()).toEqual({ delivered: 2, failed: 1, errors: { KMSDisabledException: 1 } });
     await settleAll(observed);
     expect(observed[1]!.error!.code).toBe('Failed');
     server.setFault(undefined);
@@ -89,7 +89,7 @@ describe('flush()', () => {
     expect((error as FlushTimeoutError).outstanding).toBe(7);
     expect((error as FlushTimeoutError).message).toMatch(/7 of 7 records still outstanding/);
     // The stalled request times out, is retried, and the records are delivered.
-    expect(await producer.flush()).toEqual({ delivered: 7, failed: 0 });
+    expect(await producer.flush()).toEqual({ delivered: 7, failed: 0, errors: {} });
     await settleAll(observed);
     expect(observed[0]!.result!.attempts[0]!.errorCode).toBe('RequestTimeout');
     server.setFault(undefined);
@@ -131,7 +131,7 @@ describe('close()', () => {
     const late = await producer.put({ partitionKey: 'late', data: 'x' }).catch((e: unknown) => e);
     expect(late).toBeInstanceOf(ClosedError);
     expect((late as ClosedError).code).toBe('Closed');
-    expect(await producer.flush()).toEqual({ delivered: 0, failed: 0 });
+    expect(await producer.flush()).toEqual({ delivered: 0, failed: 0, errors: {} });
     expect((await server.readAll(stream)).length).toBe(50);
   });
 

@@ -40,7 +40,7 @@ describe('retries', () => {
     await server.createStream(stream, 2);
     faultSequence({ kind: 'fail-records', indices: [0, 2, 4, 6] }, { kind: 'fail-records', indices: [0] });
     const { producer, observed, report } = await produce(stream, 10);
-    expect(report).toEqual({ delivered: 10, failed: 0 });
+    expect(report).toEqual({ delivered: 10, failed: 0, errors: {} });
     const retried = observed.filter((o) => o.result!.attempts.length > 1);
     expect(retried.length).toBe(4);
     const first = observed[0]!.result!;
@@ -62,7 +62,7 @@ describe('retries', () => {
     await server.createStream(stream, 1);
     faultSequence(fault, fault);
     const { producer, observed, report } = await produce(stream, 20);
-    expect(report).toEqual({ delivered: 20, failed: 0 });
+    expect(report).toEqual({ delivered: 20, failed: 0, errors: {} });
     for (const o of observed) {
       expect(o.result!.attempts.length).toBe(3);
       expect(o.result!.attempts.at(-1)!.success).toBe(true);
@@ -77,7 +77,7 @@ describe('retries', () => {
     await server.createStream(stream, 1);
     faultSequence({ kind: 'delay', ms: 1500 });
     const { producer, observed, report } = await produce(stream, 5, { requestTimeout: 150 });
-    expect(report).toEqual({ delivered: 5, failed: 0 });
+    expect(report).toEqual({ delivered: 5, failed: 0, errors: {} });
     expect(observed[0]!.result!.attempts[0]!.errorCode).toBe('RequestTimeout');
     expect(observed[0]!.result!.attempts[0]!.durationMs).toBeLessThan(1000);
     await expectAllStored(stream, 5);
@@ -91,7 +91,7 @@ describe('retries', () => {
     const started = performance.now();
     const { producer, observed, report } = await produce(stream, 3, { recordTtl: 250 });
     const elapsed = performance.now() - started;
-    expect(report).toEqual({ delivered: 0, failed: 3 });
+    expect(report).toEqual({ delivered: 0, failed: 3, errors: { Expired: 3 } });
     expect(elapsed).toBeGreaterThanOrEqual(240);
     for (const o of observed) {
       expect(o.error).toBeInstanceOf(ExpiredError);
@@ -112,7 +112,7 @@ describe('retries', () => {
     faultSequence({ kind: 'fail-records', indices: [1] }, { kind: 'error', status: 400, type: 'ProvisionedThroughputExceededException' });
     const producer = new KinesisProducer({ streamName: stream, client: server.client(), failIfThrottled: true, recordMaxBufferedTime: 5 });
     const first = [observe(producer.put({ partitionKey: 'a', data: 'x' })), observe(producer.put({ partitionKey: 'b', data: 'y' }))];
-    expect(await producer.flush()).toEqual({ delivered: 1, failed: 1 });
+    expect(await producer.flush()).toEqual({ delivered: 1, failed: 1, errors: { Throttled: 1 } });
     await settleAll(first);
     expect(first[0]!.result!.shardId).toBeDefined();
     expect(first[1]!.error).toBeInstanceOf(ThrottledError);
@@ -166,7 +166,7 @@ describe('retries', () => {
     const producer = new KinesisProducer({ streamName: stream, client: server.client(), recordMaxBufferedTime: 5 });
     const denied = observe(producer.put({ partitionKey: 'k', data: 'x' }));
     const fine = observe(producer.put({ partitionKey: 'l', data: 'y' }));
-    expect(await producer.flush()).toEqual({ delivered: 1, failed: 1 });
+    expect(await producer.flush()).toEqual({ delivered: 1, failed: 1, errors: { KMSAccessDeniedException: 1 } });
     await settleAll([denied, fine]);
     expect(denied.error).toBeInstanceOf(RecordFailedError);
     expect((denied.error as RecordFailedError).errorCode).toBe('KMSAccessDeniedException');
@@ -178,7 +178,7 @@ describe('retries', () => {
   it('rejects records for a stream that does not exist', async () => {
     const producer = new KinesisProducer({ streamName: 'no-such-stream', client: server.client(), recordMaxBufferedTime: 5, aggregation: { enabled: true } });
     const observed = [observe(producer.put({ partitionKey: 'k', data: 'x' })), observe(producer.put({ partitionKey: 'k', data: 'x', streamName: 'another-missing' }))];
-    expect(await producer.flush()).toEqual({ delivered: 0, failed: 2 });
+    expect(await producer.flush()).toEqual({ delivered: 0, failed: 2, errors: { StreamNotFound: 2 } });
     await settleAll(observed);
     for (const o of observed) {
       expect(o.error).toBeInstanceOf(StreamNotFoundError);

@@ -36,7 +36,7 @@ describe('scheduling: one timer, no polling', () => {
     expect(spy).toHaveBeenCalledTimes(1);
     spy.mockRestore();
     expect(producer.metrics().putRecordsCalls).toBe(0);
-    expect(await producer.flush()).toEqual({ delivered: 400, failed: 0 });
+    expect(await producer.flush()).toEqual({ delivered: 400, failed: 0, errors: {} });
     await settleAll(observed);
     await producer.close();
   });
