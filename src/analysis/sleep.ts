@@ -370,13 +370,13 @@ function sleepsInside(fn: FunctionNode, ctx: FileContext, depth: number): boolea
 
 /**
  * With type information: a helper declared in another module (or behind an alias the file cannot see
- * through), judged by its declaration's body. `undefined` when types cannot tell (no types, a library
- * declaration without a body): the name fallback then decides.
+ * through), judged by its declaration's body. Types only add: `undefined` whenever the body does not prove a
+ * sleep (no types, a library declaration without a body, a body not read), and the name fallback then decides
+ * as it does without types.
  */
-function typedSleep(call: TSESTree.CallExpression, callee: Node, ctx: FileContext, env: Environment): SleepCall | null | undefined {
+function typedSleep(call: TSESTree.CallExpression, callee: Node, ctx: FileContext, env: Environment): SleepCall | undefined {
   const helper = typedHelperDelay(callee, ctx);
   if (helper === undefined) return undefined;
-  if (helper === null) return null;
   const name = calleeName(callee) ?? 'helper';
   if ('param' in helper) {
     const sleep = sleepOf(call, call.arguments[helper.param] ?? null, ctx, env, `${name}()`);

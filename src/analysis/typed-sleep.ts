@@ -12,10 +12,12 @@ const MAX_DEPTH = 4;
 
 /**
  * With type information, follows a called name to its declaration in any module and reads its body:
- * a `HelperDelay` when the helper sleeps, null when its body is something else, `undefined` when the types
- * cannot tell (no program, a declaration file without a body).
+ * a `HelperDelay` when the body proves the helper sleeps, `undefined` otherwise (no program, a declaration file
+ * without a body, a body this reading does not follow). Type information only ever adds: a body that is not
+ * recognised never unmakes a sleep the untyped analysis found by name (issue 12: `delay` followed into its
+ * library's own implementation was rejected, and 26 findings became 0).
  */
-export function typedHelperDelay(callee: Node, ctx: FileContext): HelperDelay | null | undefined {
+export function typedHelperDelay(callee: Node, ctx: FileContext): HelperDelay | undefined {
   const info = typeInfo(ctx);
   if (!info) return undefined;
   const declaration = declarationOf(callee, info);
@@ -23,7 +25,7 @@ export function typedHelperDelay(callee: Node, ctx: FileContext): HelperDelay | 
   return helperDelay(declaration, info, 0);
 }
 
-function helperDelay(declaration: ts.Declaration, info: TypeInfo, depth: number): HelperDelay | null | undefined {
+function helperDelay(declaration: ts.Declaration, info: TypeInfo, depth: number): HelperDelay | undefined {
   const { ts: t } = info;
   const file = declaration.getSourceFile().fileName;
   const name = (declaration as { name?: ts.Node }).name;
@@ -32,7 +34,7 @@ function helperDelay(declaration: ts.Declaration, info: TypeInfo, depth: number)
   if (TIMERS_PROMISES_DTS.test(file)) {
     if (declaredName === 'setTimeout') return { param: 0 };
     if (declaredName === 'setImmediate') return { constant: 0 };
-    return null;
+    return undefined;
   }
   let fn: ts.SignatureDeclaration | undefined;
   if (t.isFunctionDeclaration(declaration) || t.isMethodDeclaration(declaration)) fn = declaration;
@@ -47,7 +49,7 @@ function helperDelay(declaration: ts.Declaration, info: TypeInfo, depth: number)
   const body = (fn as ts.FunctionLikeDeclarationBase).body;
   if (!body) return undefined; // an overload or ambient declaration: nothing to read
   const expr = singleExpression(body, t);
-  if (!expr) return null;
+  if (!expr) return undefined;
   const params = fn.parameters.map((p) => (t.isIdentifier(p.name) ? p.name.text : null));
   return sleepExpression(expr, params, info, depth);
 }
@@ -82,35 +84,35 @@ function delayFrom(arg: ts.Expression | undefined, params: (string | null)[], t:
   return { constant: null };
 }
 
-function sleepExpression(expr: ts.Expression, params: (string | null)[], info: TypeInfo, depth: number): HelperDelay | null | undefined {
+function sleepExpression(expr: ts.Expression, params: (string | null)[], info: TypeInfo, depth: number): HelperDelay | undefined {
   const { ts: t } = info;
   if (t.isNewExpression(expr) && t.isIdentifier(expr.expression) && expr.expression.text === 'Promise') {
     const executor = expr.arguments?.[0] && skipOuter(expr.arguments[0], t);
-    if (!executor || !(t.isArrowFunction(executor) || t.isFunctionExpression(executor))) return null;
+    if (!executor || !(t.isArrowFunction(executor) || t.isFunctionExpression(executor))) return undefined;
     const resolve = executor.parameters[0]?.name;
-    if (!resolve || !t.isIdentifier(resolve)) return null;
+    if (!resolve || !t.isIdentifier(resolve)) return undefined;
     const inner = singleExpression(executor.body, t);
-    if (!inner || !t.isCallExpression(inner)) return null;
+    if (!inner || !t.isCallExpression(inner)) return undefined;
     const timer = inner.expression.getText().replace(/^(globalThis|global|window|self)\./, '');
     const callback = inner.arguments[0] && skipOuter(inner.arguments[0], t);
     const callsResolve = !!callback && (t.isIdentifier(callback)
       ? callback.text === resolve.text
       : (t.isArrowFunction(callback) || t.isFunctionExpression(callback)) && callback.body.getText().replace(/[\s;{}]/g, '').startsWith(`${resolve.text}(`));
-    if (!callsResolve) return null;
+    if (!callsResolve) return undefined;
     if (timer === 'setTimeout') return delayFrom(inner.arguments[1], params, t);
     if (timer === 'setImmediate' || timer === 'process.nextTick' || timer === 'queueMicrotask') return { constant: 0 };
-    return null;
+    return undefined;
   }
   if (t.isCallExpression(expr) && depth < MAX_DEPTH) {
     const target = declarationOfTs(expr.expression, info);
     if (!target) return undefined;
     const inner = helperDelay(target, info, depth + 1);
     // A body that calls something whose own body is out of sight (`fetch`) is not known to sleep.
-    if (!inner) return null;
+    if (!inner) return undefined;
     if ('param' in inner) return delayFrom(expr.arguments[inner.param], params, t);
     return inner;
   }
-  return null;
+  return undefined;
 }
 
 function declarationOfTs(node: ts.Expression, info: TypeInfo): ts.Declaration | null {

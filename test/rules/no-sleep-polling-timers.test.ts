@@ -160,7 +160,7 @@ ruleTester.run('no-sleep-polling (timers)', rule, {
     valid(`import pWaitFor from 'p-wait-for';
     export function f() { return pWaitFor(function* () { yield 1; }); }`),
     valid(`import { eventually } from './test-utils.js';
-    export class C { ready = false; go() { return eventually(async () => this.ready); } }`, { options: [{ pollingFunctions: ['eventually'] }] }),
+    export class C { go() { return eventually(async () => (await this.probe()) === "up"); } }`, { options: [{ pollingFunctions: ['eventually'] }] }),
     valid(`import pWaitFor from 'p-wait-for';
     export const App = ({ t }) => { pWaitFor(() => Date.now() > t); return <div />; };`, { ...jsx, filename: 'app.tsx' }),
   ],

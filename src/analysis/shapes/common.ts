@@ -128,7 +128,10 @@ export function isFailureBranch(branch: Node, ctx: FileContext): boolean {
 function isErrorValue(node: Node): boolean {
   const n = unwrap(node);
   if (n.type === T.NewExpression) return true;
-  if (n.type === T.ObjectExpression) return true;
+  // `cb({ type: 'timeout', msg: '…' })`: an error-like object; `cb({ level, delta })` is a result.
+  if (n.type === T.ObjectExpression) {
+    return n.properties.some((p) => p.type === T.Property && !p.computed && p.key.type === T.Identifier && /^(err|error|msg|message|code|reason)$/.test(p.key.name));
+  }
   if (n.type === T.Identifier) return /^(e|err|error|lastError|timeoutError)$/i.test(n.name);
   return false;
 }

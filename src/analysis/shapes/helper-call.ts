@@ -379,17 +379,51 @@ export function helperCallShape(call: TSESTree.CallExpression, ctx: FileContext)
   };
 }
 
-/** What a synchronous predicate returns: its expression body or its `return` arguments; null if it awaits. */
+/**
+ * What a synchronous predicate tests: its expression body or its `return` arguments; for an assertion callback
+ * with no `return` (`() => { expect(spy).toHaveBeenCalled() }`, `assert.ok(n > 0)`), its statements. Null if it awaits.
+ */
 function predicateConditions(arg: Node | undefined, ctx: FileContext): { fn: FunctionNode; conditions: Node[] } | null {
   const fn = callbackFunction(arg, ctx);
-  if (!fn || fn.async || hasAwaitOrYield(fn, ctx)) return null;
+  // An `async` predicate that awaits nothing still answers from memory, at once.
+  if (!fn || hasAwaitOrYield(fn, ctx)) return null;
   if (fn.body.type !== T.BlockStatement) return { fn, conditions: [fn.body] };
   const conditions: Node[] = [];
   walkSameFunction(fn.body, ctx.sourceCode.visitorKeys, (n) => {
     if (n.type === T.ReturnStatement && n.argument) conditions.push(n.argument);
     return undefined;
   });
+  if (conditions.length === 0) {
+    walkSameFunction(fn.body, ctx.sourceCode.visitorKeys, (n) => {
+      if (n.type === T.ExpressionStatement && unwrap(n.expression).type === T.CallExpression && isAssertion(unwrap(n.expression) as TSESTree.CallExpression)) {
+        conditions.push(...(unwrap(n.expression) as TSESTree.CallExpression).arguments.filter((a) => a.type !== T.SpreadElement) as Node[]);
+        const subject = assertionSubject(unwrap(n.expression) as TSESTree.CallExpression);
+        if (subject) conditions.push(subject);
+        return false;
+      }
+      return undefined;
+    });
+  }
   return conditions.length > 0 ? { fn, conditions } : null;
 }
 
+/** `assert(…)`, `assert.ok(…)`, `expect(x).toBe(…)`, `expect(x).not.toHaveBeenCalled()`, `t.true(…)`. */
+function isAssertion(call: TSESTree.CallExpression): boolean {
+  const callee = unwrap(call.callee);
+  if (callee.type === T.Identifier) return /^(assert|expect|ok|equal|strictEqual|deepEqual)$/.test(callee.name);
+  const root = pathOf(callee)?.split('.')[0] ?? (assertionSubject(call) ? 'expect' : null);
+  return root !== null && /^(assert|expect|t|chai|should)$/.test(root);
+}
 
+/** The value an `expect(value)…` chain asserts on. */
+function assertionSubject(call: TSESTree.CallExpression): Node | null {
+  let n: Node = unwrap(call.callee);
+  while (n.type === T.MemberExpression || n.type === T.CallExpression) {
+    if (n.type === T.CallExpression) {
+      const callee = unwrap(n.callee);
+      if (callee.type === T.Identifier && callee.name === 'expect') return (n.arguments[0] as Node | undefined) ?? null;
+      n = callee;
+    } else n = unwrap(n.object);
+  }
+  return null;
+}

@@ -2,15 +2,27 @@ import type { TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES as T } from '@typescript-eslint/utils';
 import { pathOf, statementsOf, unwrap, walkSameFunction, type FunctionNode, type Node } from '../ast.js';
 import type { FileContext } from '../context.js';
+import { calledFunction } from '../dependence/functions.js';
 import { EMPTY_ENV } from '../evaluate.js';
 import type { Exit, Wait } from '../model.js';
 import { callbackFunction, collectWrites, hasAwaitOrYield, isFailureBranch, isLoggingCall, hasWorkCall } from './common.js';
 import { handlePath, timerDelay, timerFunction } from './timers.js';
 
 /** `clearInterval(handle)` (or `clearInterval(this)` in a non-arrow callback, as Node's timers allow). */
-function isClearCall(node: Node, handle: string | null, allowThis: boolean, ctx: FileContext): boolean {
+function isClearCall(node: Node, handle: string | null, allowThis: boolean, ctx: FileContext, depth = 0): boolean {
   const e = node.type === T.ExpressionStatement ? unwrap(node.expression) : node;
-  if (e.type !== T.CallExpression || timerFunction(e.callee, ctx) !== 'clearInterval') return false;
+  if (e.type !== T.CallExpression) return false;
+  if (timerFunction(e.callee, ctx) !== 'clearInterval') {
+    // `cleanup()`, a function of this file that clears the interval (and removes listeners).
+    if (depth > 0 || handle === null || e.arguments.length > 0 || unwrap(e.callee).type !== T.Identifier) return false;
+    const fn = calledFunction(e, ctx);
+    let clears = false;
+    if (fn) walkSameFunction(fn.body, ctx.sourceCode.visitorKeys, (n) => {
+      if (!clears && n.type === T.CallExpression && isClearCall(n, handle, false, ctx, 1)) clears = true;
+      return !clears;
+    });
+    return clears;
+  }
   const arg = e.arguments[0] && unwrap(e.arguments[0]);
   if (!arg) return false;
   if (arg.type === T.ThisExpression) return allowThis;
