@@ -187,6 +187,24 @@ ruleTester.run('no-sleep-polling (shapes of real code)', rule, {
       predicate('waitFor()', '!check()', 'every `ms` ms'),
       { messageId: 'helperPolled', data: { condition: 'this.items.length === 0', interval: '25 ms', helper: 'waitFor()' } },
     ]),
+    // ... including an assertion callback (the helper awaits it, so it is judged at this call only)
+    inv(`${SLEEP}async function retryAssert(assertion, ms = 100) { for (;;) { try { await assertion(); return; } catch { await sleep(ms); } } }
+    export class Tracker { received = 0; async resumed() { await @@retryAssert(() => { expect(this.received).toBeGreaterThan(0); }); } }`,
+      { messageId: 'helperPolled', data: { condition: 'this.received', interval: '100 ms', helper: 'retryAssert()' } }),
+    // ... and an \`async\` predicate that awaits nothing answers from memory
+    inv(`${SLEEP}async function retryAssert(assertion, ms = 100) { for (;;) { try { await assertion(); return; } catch { await sleep(ms); } } }
+    export class Tracker { sent = 0; async flushed() { await @@retryAssert(async () => { assert.ok(this.sent === 0); }); } }`,
+      { messageId: 'helperPolled', data: { condition: 'this.sent === 0', interval: '100 ms', helper: 'retryAssert()' } }),
+    // --- a setInterval cleared through a function of the file that also removes listeners
+    inv(`export function playing(video, hls) {
+      return new Promise((resolve) => {
+        let settled = false;
+        const cleanup = () => { settled = true; clearInterval(timer); hls.off('frag', onFrag); };
+        const onFrag = () => { cleanup(); resolve(); };
+        hls.on('frag', onFrag);
+        const timer = @@setInterval(() => { if (!settled && video.currentTime > 0) { cleanup(); resolve(); } }, 200);
+      });
+    }`, interval('!settled && video.currentTime > 0', '200 ms')),
     // --- what a caller hands in, and what a same-file function reads, is in-process
     inv(`${SLEEP}export async function idle(pool) { @@while (!pool.isIdle()) await sleep(10); }`, polled('!pool.isIdle()', '10 ms')),
     inv(`${SLEEP}export class Pool { busy = 0; idle() { return this.busy === 0; }
