@@ -83,64 +83,100 @@ describe('docs/producer.md: running locally and OpenTelemetry metrics', () => {
   }
 
   it('has the blocks this test runs', () => {
-    expect(section(LOCAL, 'sh')).toHaveLength(1);
+    expect(section(LOCAL, 'sh')).toHaveLength(2);
     expect(section(LOCAL, 'ts')).toHaveLength(1);
     expect(section(PROMETHEUS, 'ts')).toHaveLength(1);
     expect(section(CLOUDWATCH, 'ts')).toHaveLength(1);
     expect(section(CLOUDWATCH, 'yaml')).toHaveLength(1);
   });
 
-  it('the kinesalite commands start a server the example creates a stream on and produces to, with dummy credentials', async () => {
-    const [install, start] = section(LOCAL, 'sh')[0]!.code.trim().split('\n');
-    // The install line names the devDependency this repository pins (npm ci installed it; no network here).
-    expect(install).toBe('npm install --save-dev kinesalite');
-    expect((JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> }).devDependencies.kinesalite).toBeDefined();
-    expect(start).toBe('npx kinesalite --port 4567 --createStreamMs 0');
-    const program = section(LOCAL, 'ts')[0]!.code;
-    expect(program).toContain("endpoint: 'http://localhost:4567'");
-
-    // The documented command as typed, except that its port is a marker loopback-listen.mjs (preloaded through
-    // NODE_OPTIONS into the process npx starts) turns into a free port on 127.0.0.1.
-    const args = start!.split(' ').slice(1).map((arg) => (arg === '4567' ? '1' : arg));
-    const child = spawn('npx', args, {
+  /**
+   * Runs a documented shell command as typed, with loopback-listen.mjs preloaded through NODE_OPTIONS into every
+   * node process it starts: the listeners on the documented ports go to free ports on 127.0.0.1 instead.
+   */
+  async function startDocumented(command: string, listeners: Record<string, number>): Promise<{ ports: Record<string, number>; stop(): Promise<void> }> {
+    const child = spawn('sh', ['-c', command], {
       cwd: root,
-      env: { ...process.env, LOOPBACK_LISTEN: '1=kinesalite', NODE_OPTIONS: `--import ${pathToFileURL(join(root, 'test', 'helpers', 'loopback-listen.mjs')).href}` },
+      env: {
+        ...process.env,
+        LOOPBACK_LISTEN: Object.entries(listeners).map(([label, port]) => `${port}=${label}`).join(','),
+        NODE_OPTIONS: `--import ${pathToFileURL(join(root, 'test', 'helpers', 'loopback-listen.mjs')).href}`,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     });
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    const stop = async (): Promise<void> => {
+      // sh, npx and the server it started share a process group.
+      if (child.exitCode === null && child.signalCode === null) process.kill(-child.pid!, 'SIGTERM');
+      await exited;
+    };
+    let output = '';
     try {
-      let output = '';
-      const port = await new Promise<number>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`kinesalite did not start: ${output}`)), 30_000);
+      const ports = await new Promise<Record<string, number>>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`${command} did not start: ${output}`)), 45_000);
         const onData = (chunk: Buffer): void => {
           output += chunk.toString();
-          const match = /LOOPBACK_LISTENING kinesalite (\d+)[\s\S]*Listening at http:\/\/127\.0\.0\.1:(\d+)/.exec(output);
-          if (match && match[1] === match[2]) {
+          const found = Object.fromEntries([...output.matchAll(/LOOPBACK_LISTENING (\w+) (\d+)/g)].map((m) => [m[1]!, Number(m[2])]));
+          if (Object.keys(listeners).every((label) => found[label] !== undefined)) {
             clearTimeout(timer);
-            resolve(Number(match[1]));
+            resolve(found);
           }
         };
         child.stdout.on('data', onData);
         child.stderr.on('data', onData);
+        child.once('exit', (code) => reject(new Error(`${command} exited with ${code}: ${output}`)));
       });
-      const endpoint = `http://127.0.0.1:${port}`;
-      const result = await run('local', program.replace("'http://localhost:4567'", JSON.stringify(endpoint)));
-      expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: '' });
-      expect(result.stdout).toMatch(/^shardId-00000000000[01] \d+\n$/);
+      return { ports, stop };
+    } catch (error) {
+      await stop();
+      throw error;
+    }
+  }
 
-      const client = new KinesisClient({ region: 'us-east-1', endpoint, credentials: { accessKeyId: 'x', secretAccessKey: 'y' }, requestHandler: new NodeHttpHandler(), maxAttempts: 1 });
-      try {
-        const contents = await readStream(client, 'orders');
-        expect(contents.shards).toHaveLength(2);
-        expect(contents.kept.map((r) => `${r.shardId} ${r.partitionKey} ${r.data.toString()}`)).toEqual([`${result.stdout.split(' ')[0]} customer-42 hello`]);
-      } finally {
-        client.destroy();
-      }
+  /** Runs the section's program against `endpoint` and checks what the stream holds. */
+  async function produceLocally(name: string, endpoint: string): Promise<void> {
+    const program = section(LOCAL, 'ts')[0]!.code;
+    expect(program).toContain("endpoint: 'http://localhost:4567'");
+    const result = await run(name, program.replace("'http://localhost:4567'", JSON.stringify(endpoint)));
+    expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(result.stdout).toMatch(/^shardId-00000000000[01] \d+\n$/);
+    const client = new KinesisClient({ region: 'us-east-1', endpoint, credentials: { accessKeyId: 'x', secretAccessKey: 'y' }, requestHandler: new NodeHttpHandler(), maxAttempts: 1 });
+    try {
+      const contents = await readStream(client, 'orders');
+      expect(contents.shards).toHaveLength(2);
+      expect(contents.kept.map((r) => `${r.shardId} ${r.partitionKey} ${r.data.toString()}`)).toEqual([`${result.stdout.split(' ')[0]} customer-42 hello`]);
     } finally {
-      // npx and the kinesalite it started share a process group.
-      if (child.exitCode === null && child.signalCode === null) process.kill(-child.pid!, 'SIGTERM');
-      await exited;
+      client.destroy();
+    }
+  }
+
+  const devDependencies = (): Record<string, string> => (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> }).devDependencies;
+
+  it('the kinesalite commands start a server the example creates a stream on and produces to, with dummy credentials', async () => {
+    const [install, start] = section(LOCAL, 'sh')[0]!.code.trim().split('\n');
+    // The install line names a devDependency this repository pins (npm ci installed it; no network here).
+    expect(install).toBe('npm install --save-dev kinesalite');
+    expect(devDependencies().kinesalite).toBeDefined();
+    expect(start).toBe('npx kinesalite --port 4567 --createStreamMs 0');
+    const server = await startDocumented(start!, { kinesalite: 4567 });
+    try {
+      await produceLocally('kinesalite', `http://127.0.0.1:${server.ports.kinesalite}`);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('the kinesis-mock command starts a server the same example produces to on its plain HTTP port', async () => {
+    const [install, start] = section(LOCAL, 'sh')[1]!.code.trim().split('\n');
+    expect(install).toBe('npm install --save-dev kinesis-local');
+    expect(devDependencies()['kinesis-local']).toBeDefined();
+    expect(start).toBe('KINESIS_MOCK_CERT_PATH=node_modules/kinesis-local/server.json npx kinesis-local');
+    const server = await startDocumented(start!, { plain: 4568, tls: 4567 });
+    try {
+      await produceLocally('kinesis-mock', `http://127.0.0.1:${server.ports.plain}`);
+    } finally {
+      await server.stop();
     }
   });
 
