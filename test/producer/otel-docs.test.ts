@@ -6,10 +6,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { KinesisClient } from '@aws-sdk/client-kinesis';
+import tsParser from '@typescript-eslint/parser';
+import { Linter } from 'eslint';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
+import { loadBuiltPlugin } from '../helpers/built-plugin.js';
 import { readStream } from '../helpers/kinesis-read.js';
 import { startKinesisServer, type KinesisTestServer } from '../helpers/kinesis-server.js';
 import { fences, type Fence } from '../helpers/markdown.js';
@@ -251,6 +254,15 @@ describe('docs/producer.md: running locally and OpenTelemetry metrics', () => {
       expect(config.service.pipelines.metrics).toEqual({ receivers: ['otlp'], exporters: ['awsemf'] });
     } finally {
       await new Promise<void>((resolve) => receiver.close(() => resolve()));
+    }
+  });
+
+  it('lint clean with the recommended config', async () => {
+    const plugin = await loadBuiltPlugin();
+    const config: Linter.Config[] = [{ files: ['**/*.ts'], languageOptions: { parser: tsParser as Linter.Parser } }, plugin.configs.recommended];
+    const linter = new Linter({ configType: 'flat' });
+    for (const fence of [section(LOCAL, 'ts')[0]!, section(PROMETHEUS, 'ts')[0]!, section(CLOUDWATCH, 'ts')[0]!]) {
+      expect(linter.verify(fence.code, config, { filename: 'example.ts' }).map((m) => `line ${fence.line + m.line}: ${m.message}`)).toEqual([]);
     }
   });
 
