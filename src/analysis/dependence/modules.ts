@@ -167,6 +167,19 @@ function parsedModule(path: string, stats: Stats): Readonly<TSESLint.SourceCode>
 }
 
 /**
+ * The linted file's absolute path. ESLint gives one; a relative name (RuleTester's `file.ts`) is taken from the
+ * TypeScript program when the file is linted with types (the program knows where it is), and is unknown otherwise.
+ */
+function absoluteFilename(ctx: FileContext): string | null {
+  const filename = ctx.filename;
+  if (!filename || filename === '<input>' || filename === '<text>') return null;
+  if (isAbsolute(filename)) return filename;
+  const services = ctx.sourceCode.parserServices as { esTreeNodeToTSNodeMap?: { get(node: object): { fileName?: unknown } | undefined } } | undefined;
+  const fromProgram = services?.esTreeNodeToTSNodeMap?.get(ctx.sourceCode.ast)?.fileName;
+  return typeof fromProgram === 'string' && isAbsolute(fromProgram) ? fromProgram : null;
+}
+
+/**
  * What a linted file's specifiers resolved to, for the one lint of that file (its context lives no longer).
  * Contexts of files parsed here are shared across lints and never memoise: an edit of what they import is seen.
  */
@@ -178,8 +191,8 @@ const resolved = new WeakMap<FileContext, Map<string, FileContext | null>>();
  * the file `ctx` lints; null when not relative, not found, unreadable or unparseable (never throws).
  */
 export function moduleContext(ctx: FileContext, specifier: string): FileContext | null {
-  const filename = ctx.filename;
-  if (!filename || filename === '<input>' || filename === '<text>' || !isAbsolute(filename) || !isRelative(specifier)) return null;
+  const filename = absoluteFilename(ctx);
+  if (!filename || !isRelative(specifier)) return null;
   const memo = foreignAsts.has(ctx.sourceCode.ast) ? null : resolved.get(ctx) ?? new Map<string, FileContext | null>();
   if (memo) {
     if (memo.has(specifier)) return memo.get(specifier)!;
@@ -188,7 +201,7 @@ export function moduleContext(ctx: FileContext, specifier: string): FileContext 
   let result: FileContext | null;
   try {
     const file = resolveFile(dirname(filename), specifier);
-    const sourceCode = file && file.path !== filename ? parsedModule(file.path, file.stats) : null;
+    const sourceCode = file && resolve(file.path) !== resolve(filename) ? parsedModule(file.path, file.stats) : null;
     result = sourceCode && file ? getFileContext(sourceCode, ctx.options, file.path) : null;
   } catch {
     result = null;
