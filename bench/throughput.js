@@ -1,159 +1,183 @@
-// Producer throughput, CPU and memory against raw SDK batches, against kinesalite in its own process.
-// Full mode runs 3 rounds over all configurations and reports medians (one run is ±15 % on a shared machine).
+// Producer throughput, CPU and memory against a hand-written PutRecords loop, against kinesalite in its own process.
 // Every configuration runs in its own child process (this file with --worker), with a fresh kinesalite process,
-// so neither RSS nor CPU time is shared between configurations or with the server.
-//   producer: put() as fast as the producer admits records (the driver waits, on settlement events, whenever
-//             getOutstandingRecordsCount() reaches the limit maxOutstandingBytes allows), then await flush().
-//   raw:      bare PutRecordsCommand calls, 500 records a request, 24 in flight, same client setup.
-// Writes bench/results/throughput.json.   Run alone: node bench/throughput.js [--quick]   (after npm run build)
+// so neither heap, RSS nor CPU time is shared between configurations or with the server.
+//   hand loop: bare PutRecordsCommand calls, 500 records a request, 24 in flight, same client setup.
+//   producer:  its defaults (rate limit 150 %, 24 connections, requestTimeout 6 s…), aggregation off or on, and
+//              for comparison rateLimit Infinity. put() in a loop (fire and forget: the driver never touches the
+//              promises; records outstanding stay under maxOutstandingRecords), then await flush().
+// Heap per outstanding record: the same configurations with the network stalled (a proxy in front of kinesalite
+// answers ListShards and never answers PutRecords), N records put, then the live heap after gc() minus before,
+// divided by N. The hand loop's figure is its array of N request entries.
+// Prints one table with every configuration side by side; writes bench/results/throughput.json.
+// Run alone: node bench/throughput.js [--quick]   (after npm run build)
 import { fork } from 'node:child_process';
+import http from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { createStream, log, machineInfo, makeClient, median, parseArgs, round, sendRaw, startKinesalite, writeResult, resultHeader } from './common.js';
 
 const SHARDS = 4;
 const CONCURRENCY = 24;
-const MAX_OUTSTANDING_BYTES = 32 * 1024 * 1024;
-const MAX_OUTSTANDING_RECORDS = 100_000; // the producer's default, stated so the bound below is explicit
-const SAMPLE_MS = 10;
-/** Rounds over all configurations (full mode); figures are medians over rounds. */
 const REPEATS = 3;
-// kinesalite stores one PutRecords at a time per stream, so with 24 in flight a request can queue for seconds on a
-// loaded machine; the default 6 s requestTimeout then aborts and resends requests the server may already have
-// stored (the raw SDK has no timeout). A timeout that never fires keeps both sides doing the same work.
-const REQUEST_TIMEOUT_MS = 120_000;
+/** Records outstanding when the heap is measured with the network stalled. */
+const HEAP_RECORDS = 50_000;
+
+/** The producer configurations, by name: the options given besides streamName and client. */
+export const SETTINGS = {
+  'defaults, aggregation off': {},
+  'defaults, aggregation on': { aggregation: { enabled: true } },
+  'rateLimit Infinity, aggregation off': { rateLimit: Infinity },
+};
 
 function plan(quick) {
-  // 200,000 × 5 KB makes the in-memory kinesalite hold about 1.3 GB of base64: its process gets an 8 GiB heap
-  // (startKinesalite below), and each 5 KB configuration takes a few minutes on 2 cores.
   const sizes = quick
-    ? [
-        { recordBytes: 100, records: 20_000 },
-        { recordBytes: 5 * 1024, records: 5_000 },
-      ]
+    ? [{ recordBytes: 100, records: 10_000 }]
     : [
-        { recordBytes: 100, records: 200_000 },
-        { recordBytes: 5 * 1024, records: 200_000 },
+        { recordBytes: 100, records: 50_000 },
+        { recordBytes: 5 * 1024, records: 10_000 },
       ];
   const configs = [];
   for (const size of sizes) {
-    configs.push({ ...size, mode: 'raw', aggregation: false });
-    configs.push({ ...size, mode: 'producer', aggregation: false });
-    configs.push({ ...size, mode: 'producer', aggregation: true });
+    configs.push({ ...size, mode: 'raw', settings: 'hand loop' });
+    for (const settings of Object.keys(SETTINGS)) configs.push({ ...size, mode: 'producer', settings });
   }
   return configs;
 }
 
-export const configName = (c) => `${c.mode}${c.mode === 'producer' ? (c.aggregation ? ' aggregation on' : ' aggregation off') : ' SDK'} ${c.recordBytes >= 1024 ? `${c.recordBytes / 1024} KB` : `${c.recordBytes} B`}`;
+export const configName = (c) => `${c.mode === 'raw' ? 'hand-written PutRecords loop' : `producer, ${c.settings}`}, ${c.recordBytes >= 1024 ? `${c.recordBytes / 1024} KB` : `${c.recordBytes} B`}`;
 
-// ---------------------------------------------------------------- worker (one configuration, own process)
+const recordAt = (prefix, data) => (i) => ({ partitionKey: `${prefix}-${i}`, data });
 
-async function worker(config) {
+// ---------------------------------------------------------------- worker: throughput and CPU
+
+async function throughputWorker(config) {
   const { KinesisProducer } = await import('../dist/producer/index.js');
-  const { endpoint, streamName, recordBytes, records, mode, aggregation } = config;
+  const { endpoint, streamName, recordBytes, records, mode, settings } = config;
   const client = makeClient(endpoint, CONCURRENCY);
   const data = Buffer.alloc(recordBytes, 120);
-  const recordAt = (prefix) => (i) => ({ partitionKey: `${prefix}-${i}`, data });
+  const producer = mode === 'producer' ? new KinesisProducer({ streamName, client, ...SETTINGS[settings] }) : undefined;
 
-  let producer;
-  if (mode === 'producer') {
-    producer = new KinesisProducer({
-      streamName,
-      client,
-      rateLimit: Infinity,
-      aggregation: { enabled: aggregation },
-      maxConnections: CONCURRENCY,
-      maxOutstandingBytes: MAX_OUTSTANDING_BYTES,
-      maxOutstandingRecords: MAX_OUTSTANDING_RECORDS,
-      requestTimeout: REQUEST_TIMEOUT_MS,
-      recordTtl: 2 * REQUEST_TIMEOUT_MS,
-    });
-  }
-  const recordSize = `r-0`.length + recordBytes; // what the producer counts: key bytes + data bytes (keys grow to 8 chars)
-  const cap = Math.min(MAX_OUTSTANDING_RECORDS, Math.floor(MAX_OUTSTANDING_BYTES / (recordSize + 5)));
-
-  /** Puts `count` records as fast as the producer admits them; waits on settlement events, never on a timer. */
   const produce = async (count, prefix) => {
-    const at = recordAt(prefix);
-    let failed = 0;
-    let firstError;
-    let wake;
-    const onSettled = () => {
-      if (wake) {
-        const resolve = wake;
-        wake = undefined;
-        resolve();
-      }
-    };
-    const onFailed = (error) => {
-      failed++;
-      firstError ??= error;
-      onSettled();
-    };
-    for (let i = 0; i < count; i++) {
-      while (producer.getOutstandingRecordsCount() >= cap) await new Promise((resolve) => (wake = resolve));
-      producer.put(at(i)).then(onSettled, onFailed);
-    }
+    const at = recordAt(prefix, data);
+    for (let i = 0; i < count; i++) producer.put(at(i));
     const report = await producer.flush();
-    if (failed > 0 || report.failed > 0) throw new Error(`${failed} records failed: ${firstError?.message}`);
+    if (report.failed > 0) throw new Error(`${report.failed} records failed: ${JSON.stringify(report.errors)}`);
   };
   const sendAll = async (count, prefix) => {
-    const { failed } = await sendRaw(client, streamName, { length: count, at: recordAt(prefix) }, { batchSize: 500, concurrency: CONCURRENCY, PutRecordsCommand });
+    const { failed } = await sendRaw(client, streamName, { length: count, at: recordAt(prefix, data) }, { batchSize: 500, concurrency: CONCURRENCY, PutRecordsCommand });
     if (failed > 0) throw new Error(`${failed} records failed`);
   };
   const run = mode === 'producer' ? produce : sendAll;
 
-  // Warm-up: sockets, JIT, the shard map when aggregating (not measured).
+  // Warm-up: sockets, JIT, the shard map (not measured).
   await run(Math.min(records, recordBytes > 1024 ? 1_000 : 5_000), 'w');
-  const callsBefore = producer?.metrics().putRecordsCalls ?? 0;
-  const kinesisRecordsBefore = producer?.metrics().kinesisRecordsSent ?? 0;
+  const before = producer?.metrics();
   globalThis.gc?.();
-  const baselineRss = process.memoryUsage.rss();
-  let peakRss = baselineRss;
-  const sampler = setInterval(() => {
-    const rss = process.memoryUsage.rss();
-    if (rss > peakRss) peakRss = rss;
-  }, SAMPLE_MS);
-
   const cpuBefore = process.cpuUsage();
   const started = performance.now();
   await run(records, 'r');
   const elapsedMs = performance.now() - started;
   const cpu = process.cpuUsage(cpuBefore);
-  clearInterval(sampler);
-  peakRss = Math.max(peakRss, process.memoryUsage.rss());
+  const after = producer?.metrics();
 
-  const metrics = producer?.metrics();
+  const calls = producer ? after.putRecordsCalls - before.putRecordsCalls : Math.ceil(records / 500);
   const result = {
     elapsedMs: round(elapsedMs, 1),
     recordsPerSecond: Math.round(records / (elapsedMs / 1000)),
     cpuMicrosPerRecord: round((cpu.user + cpu.system) / records, 2),
-    cpuUserMs: round(cpu.user / 1000, 1),
-    cpuSystemMs: round(cpu.system / 1000, 1),
-    baselineRssMiB: round(baselineRss / 2 ** 20, 1),
-    peakRssMiB: round(peakRss / 2 ** 20, 1),
-    peakRssAboveBaselineMiB: round((peakRss - baselineRss) / 2 ** 20, 1),
-    maxRssMiB: round((process.resourceUsage().maxRSS * 1024) / 2 ** 20, 1), // kernel high-water mark, whole process life
-    putRecordsCalls: producer ? metrics.putRecordsCalls - callsBefore : Math.ceil(records / 500),
-    kinesisRecordsSent: producer ? metrics.kinesisRecordsSent - kinesisRecordsBefore : records,
+    putRecordsCalls: calls,
+    recordsPerCall: round(records / calls, 1),
+    kinesisRecordsSent: producer ? after.kinesisRecordsSent - before.kinesisRecordsSent : records,
   };
   if (producer) {
-    result.peakOutstandingBytesMiB = round(metrics.peakOutstandingBytes / 2 ** 20, 1);
-    result.peakOutstandingRecords = metrics.peakOutstandingRecords;
-    result.putRecordsLatencyMs = metrics.putRecordsLatencyMs;
-    result.recordsRetried = metrics.recordsRetried;
-    result.driverOutstandingCap = cap;
+    result.recordsRetried = after.recordsRetried - before.recordsRetried;
+    result.putRecordsLatencyMs = after.putRecordsLatencyMs;
     await producer.close();
   }
   client.destroy();
   return result;
 }
 
+// ---------------------------------------------------------------- worker: heap per outstanding record
+
+/** A proxy that forwards everything to kinesalite except PutRecords, which it never answers. */
+function startStallProxy(target) {
+  const url = new URL(target);
+  const server = http.createServer((req, res) => {
+    if (String(req.headers['x-amz-target']).endsWith('.PutRecords')) {
+      req.resume();
+      return; // stalled: no answer until the socket closes
+    }
+    const upstream = http.request({ host: url.hostname, port: url.port, method: req.method, path: req.url, headers: req.headers }, (response) => {
+      res.writeHead(response.statusCode ?? 500, response.headers);
+      response.pipe(res);
+    });
+    req.pipe(upstream);
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ endpoint: `http://127.0.0.1:${server.address().port}`, close: () => (server.closeAllConnections(), server.close()) })));
+}
+
+async function heapWorker(config) {
+  const { KinesisProducer } = await import('../dist/producer/index.js');
+  const { endpoint, streamName, recordBytes, mode, settings, awaited } = config;
+  const data = Buffer.alloc(recordBytes, 120);
+  const at = recordAt('h', data);
+  const count = HEAP_RECORDS;
+  const settle = () => new Promise((resolve) => setTimeout(resolve, 500));
+  const measure = () => {
+    globalThis.gc();
+    const usage = process.memoryUsage();
+    return { heap: usage.heapUsed, external: usage.external + usage.arrayBuffers };
+  };
+
+  if (mode === 'raw') {
+    // What a hand-written loop holds for N records not yet sent: an array of request entries (keys made per
+    // record, the data buffer shared, as in the throughput run).
+    const before = measure();
+    const entries = new Array(count);
+    for (let i = 0; i < count; i++) {
+      const record = at(i);
+      entries[i] = { Data: record.data, PartitionKey: record.partitionKey };
+    }
+    const after = measure();
+    const result = { heapBytesPerRecord: round((after.heap - before.heap) / count, 0), externalBytesPerRecord: round((after.external - before.external) / count, 0) };
+    entries.length = 0;
+    return result;
+  }
+
+  const proxy = await startStallProxy(endpoint);
+  const client = makeClient(proxy.endpoint, CONCURRENCY);
+  const producer = new KinesisProducer({ streamName, client, ...SETTINGS[settings] });
+  await settle(); // the shard map
+  const before = measure();
+  const held = awaited ? new Array(count) : undefined;
+  const onSettled = () => {};
+  for (let i = 0; i < count; i++) {
+    const put = producer.put(at(i));
+    if (held) held[i] = put.then(onSettled, onSettled);
+  }
+  await settle(); // requests built and on the (stalled) wire, the rest buffered
+  const after = measure();
+  const metrics = producer.metrics();
+  const result = {
+    heapBytesPerRecord: round((after.heap - before.heap) / count, 0),
+    externalBytesPerRecord: round((after.external - before.external) / count, 0),
+    outstanding: producer.getOutstandingRecordsCount(),
+    inFlightRequests: metrics.inFlightRequests,
+    outstandingBytesCounted: metrics.outstandingBytes,
+  };
+  producer.destroy();
+  if (held) await Promise.all(held);
+  client.destroy();
+  proxy.close();
+  return result;
+}
+
 // ---------------------------------------------------------------- orchestrator
 
-function runWorker(config) {
+function runWorker(kind, config) {
   return new Promise((resolve, reject) => {
-    const child = fork(fileURLToPath(import.meta.url), ['--worker', JSON.stringify(config)], { execArgv: ['--expose-gc'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(fileURLToPath(import.meta.url), [`--${kind}`, JSON.stringify(config)], { execArgv: ['--expose-gc'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     let result;
     child.on('message', (message) => {
       if (message?.type === 'result') result = message.result;
@@ -163,16 +187,13 @@ function runWorker(config) {
   });
 }
 
-/** One configuration: a fresh kinesalite process and stream, then the worker process. */
-async function measure(config, streamName) {
-  // A fresh in-memory kinesalite per configuration: it keeps every record, so its memory must not carry over.
-  const server = await startKinesalite({ maxOldSpaceMiB: 8192 });
+/** One configuration in a fresh kinesalite process and stream. */
+async function withServer(streamName, body) {
+  const server = await startKinesalite({ maxOldSpaceMiB: 4096 });
   const admin = makeClient(server.endpoint);
   try {
     await createStream(admin, streamName, SHARDS);
-    const measured = await runWorker({ ...config, endpoint: server.endpoint, streamName });
-    const serverStats = await server.stats();
-    return { ...measured, server: { peakRssMiB: round(serverStats.peakRss / 2 ** 20, 1), cpuMs: round((serverStats.cpuUserMicros + serverStats.cpuSystemMicros) / 1000, 0) } };
+    return await body(server.endpoint);
   } finally {
     admin.destroy();
     await server.close();
@@ -188,72 +209,84 @@ export async function runThroughputBenchmark({ quick = false } = {}) {
   // Rounds of every configuration in turn, so a noisy stretch of a shared machine hits each of them once at most.
   for (let repeat = 0; repeat < repeats; repeat++) {
     for (const [index, config] of configs.entries()) {
-      const sample = await measure(config, `throughput-${index}-${repeat}`);
+      const sample = await withServer(`throughput-${index}-${repeat}`, (endpoint) => runWorker('worker', { ...config, endpoint, streamName: `throughput-${index}-${repeat}` }));
       samples[index].push(sample);
-      log(
-        `throughput ${repeat + 1}/${repeats} ${configName(config).padEnd(30)} ${String(config.records).padStart(7)} records: ${String(sample.recordsPerSecond).padStart(6)} rec/s, ${sample.cpuMicrosPerRecord} µs CPU/record, peak RSS ${sample.peakRssMiB} MiB (+${sample.peakRssAboveBaselineMiB}), ${sample.putRecordsCalls} PutRecords${sample.recordsRetried ? `, ${sample.recordsRetried} records retried` : ''}; server peak RSS ${sample.server.peakRssMiB} MiB`,
-      );
+      log(`throughput ${repeat + 1}/${repeats} ${configName(config).padEnd(52)} ${String(sample.recordsPerSecond).padStart(6)} rec/s, ${sample.cpuMicrosPerRecord} µs CPU/record, ${sample.putRecordsCalls} PutRecords (${sample.recordsPerCall} records each)${sample.recordsRetried ? `, ${sample.recordsRetried} records retried` : ''}`);
     }
   }
-  // Per configuration: the median run by records/s (its other figures come with it), the worst peak RSS of any run.
+  // Heap: 100-byte records only (the issue's figure), once per configuration, fire and forget; awaited as well.
+  const heapConfigs = configs.filter((c) => c.recordBytes === 100).flatMap((c) => (c.mode === 'raw' ? [{ ...c, awaited: false }] : [{ ...c, awaited: false }, { ...c, awaited: true }]));
+  const heap = [];
+  for (const [index, config] of heapConfigs.entries()) {
+    const sample = await withServer(`heap-${index}`, (endpoint) => runWorker('heap', { ...config, endpoint, streamName: `heap-${index}` }));
+    heap.push({ name: configName(config), mode: config.mode, settings: config.settings, awaited: config.awaited, ...sample });
+    log(`heap ${configName(config).padEnd(52)}${config.awaited ? ' (each put() awaited)' : ''}: ${sample.heapBytesPerRecord} B heap + ${sample.externalBytesPerRecord} B buffers per outstanding record`);
+  }
+
   const results = configs.map((config, index) => {
     const runs = samples[index];
-    const byRate = [...runs].sort((a, b) => a.recordsPerSecond - b.recordsPerSecond);
-    const typical = byRate[(byRate.length - 1) >> 1];
-    const worstRss = runs.reduce((w, r) => (r.peakRssMiB > w.peakRssMiB ? r : w));
+    const byCpu = [...runs].sort((a, b) => a.cpuMicrosPerRecord - b.cpuMicrosPerRecord);
+    const typical = byCpu[(byCpu.length - 1) >> 1];
+    const heapRow = heap.find((h) => h.mode === config.mode && h.settings === config.settings && !h.awaited && config.recordBytes === 100);
+    const heapAwaited = heap.find((h) => h.mode === config.mode && h.settings === config.settings && h.awaited && config.recordBytes === 100);
     return {
       name: configName(config),
       ...config,
       ...typical,
       recordsPerSecond: Math.round(median(runs.map((r) => r.recordsPerSecond))),
       cpuMicrosPerRecord: round(median(runs.map((r) => r.cpuMicrosPerRecord)), 2),
-      peakRssMiB: worstRss.peakRssMiB,
-      peakRssAboveBaselineMiB: worstRss.peakRssAboveBaselineMiB,
-      baselineRssMiB: worstRss.baselineRssMiB,
+      putRecordsCalls: Math.round(median(runs.map((r) => r.putRecordsCalls))),
+      recordsPerCall: round(median(runs.map((r) => r.recordsPerCall)), 1),
+      heapBytesPerOutstandingRecord: heapRow?.heapBytesPerRecord,
+      heapBytesPerOutstandingRecordAwaited: heapAwaited?.heapBytesPerRecord,
       repeats: runs.length,
-      runs: runs.map((r) => ({ recordsPerSecond: r.recordsPerSecond, cpuMicrosPerRecord: r.cpuMicrosPerRecord, peakRssMiB: r.peakRssMiB, peakRssAboveBaselineMiB: r.peakRssAboveBaselineMiB, elapsedMs: r.elapsedMs, putRecordsCalls: r.putRecordsCalls, recordsRetried: r.recordsRetried, serverPeakRssMiB: r.server.peakRssMiB })),
+      runs,
     };
   });
-  const byKey = (mode, aggregation, recordBytes) => results.find((r) => r.mode === mode && r.aggregation === aggregation && r.recordBytes === recordBytes);
   const comparisons = [...new Set(results.map((r) => r.recordBytes))].map((recordBytes) => {
-    const raw = byKey('raw', false, recordBytes);
-    const off = byKey('producer', false, recordBytes);
-    const on = byKey('producer', true, recordBytes);
-    return {
-      recordBytes,
-      aggregationOffOverRaw: round(off.recordsPerSecond / raw.recordsPerSecond, 3),
-      aggregationOnOverRaw: round(on.recordsPerSecond / raw.recordsPerSecond, 3),
-      cpuOffOverRaw: round(off.cpuMicrosPerRecord / raw.cpuMicrosPerRecord, 2),
-      // The same ratio within each round (raw and producer measured minutes apart, not hours).
-      aggregationOffOverRawPerRound: off.runs.map((run, i) => round(run.recordsPerSecond / raw.runs[i].recordsPerSecond, 3)),
-    };
+    const raw = results.find((r) => r.mode === 'raw' && r.recordBytes === recordBytes);
+    const ratios = {};
+    for (const row of results.filter((r) => r.mode === 'producer' && r.recordBytes === recordBytes)) ratios[row.settings] = round(row.cpuMicrosPerRecord / raw.cpuMicrosPerRecord, 2);
+    return { recordBytes, cpuOverHandLoop: ratios };
   });
   const data = {
     ...resultHeader('throughput', startedAt, quick, machine),
     setup: {
       shards: SHARDS,
       concurrency: CONCURRENCY,
-      maxOutstandingBytes: MAX_OUTSTANDING_BYTES,
-      maxOutstandingRecords: MAX_OUTSTANDING_RECORDS,
-      rssSampleMs: SAMPLE_MS,
       server: 'kinesalite 3.3.3 in memory in its own process, a fresh process and stream per configuration',
-      producer: `rateLimit Infinity, maxConnections 24, maxOutstandingBytes 32 MiB, requestTimeout ${REQUEST_TIMEOUT_MS} ms (see REQUEST_TIMEOUT_MS), aggregation off or on (50 KiB aggregates)`,
-      driver: 'put() in a loop; whenever getOutstandingRecordsCount() reaches min(maxOutstandingRecords, maxOutstandingBytes / record size) the driver awaits the next settlement (no timer); then await flush()',
-      raw: 'PutRecordsCommand, 500 records a request, 24 in flight, same client setup',
-      cpu: 'process.cpuUsage() of the producer (or raw SDK) process only, user + system, timed run only',
-      rss: 'process.memoryUsage.rss() sampled every 10 ms during the timed run; baseline after warm-up and gc(); the worst run is reported',
-      repeats: `${quick ? 1 : REPEATS} rounds over all configurations; records/s and CPU are medians over rounds`,
+      handLoop: 'PutRecordsCommand, 500 records a request, 24 in flight, same client setup (keep-alive NodeHttpHandler, maxAttempts 1)',
+      producer: `the options named, over the producer's defaults: ${JSON.stringify(SETTINGS)}`,
+      driver: 'put() × N in a loop without touching the promises (fire and forget), then await flush(); N is below maxOutstandingRecords',
+      cpu: 'process.cpuUsage() of the producer (or hand-loop) process only, user + system, timed run only; median of rounds',
+      heap: `${HEAP_RECORDS.toLocaleString('en-US')} records of 100 B put with PutRecords stalled (ListShards answered); process.memoryUsage().heapUsed after gc() minus before, per record. "awaited": every put() promise has a then() attached and held. The hand loop: an array of ${HEAP_RECORDS.toLocaleString('en-US')} request entries`,
+      repeats: `${repeats} round(s) over all configurations`,
     },
     results,
+    heap,
     comparisons,
   };
   writeResult('throughput', data);
+  process.stdout.write(`${formatTable(data)}\n`);
   return data;
 }
 
-const workerIndex = process.argv.indexOf('--worker');
-if (workerIndex >= 0) {
-  worker(JSON.parse(process.argv[workerIndex + 1])).then(
+/** The side-by-side table printed at the end of a run (and used by summary.md). */
+export function formatTable(data) {
+  const fmt = (v, d = 1) => (typeof v === 'number' && Number.isFinite(v) ? v.toLocaleString('en-US', { maximumFractionDigits: d }) : '–');
+  const lines = ['| Configuration | Records | Records/s | PutRecords calls | Records / call | CPU µs / record | × hand loop | Heap / outstanding record (awaited) |', '|---|---:|---:|---:|---:|---:|---:|---:|'];
+  for (const row of data.results) {
+    const raw = data.results.find((r) => r.mode === 'raw' && r.recordBytes === row.recordBytes);
+    const heap = row.heapBytesPerOutstandingRecord === undefined ? '–' : `${fmt(row.heapBytesPerOutstandingRecord / 1024, 2)} KB${row.heapBytesPerOutstandingRecordAwaited === undefined ? '' : ` (${fmt(row.heapBytesPerOutstandingRecordAwaited / 1024, 2)} KB)`}`;
+    lines.push(`| ${row.name} | ${fmt(row.records, 0)} | ${fmt(row.recordsPerSecond, 0)} | ${fmt(row.putRecordsCalls, 0)} | ${fmt(row.recordsPerCall, 1)} | ${fmt(row.cpuMicrosPerRecord, 1)} | ${fmt(row.cpuMicrosPerRecord / raw.cpuMicrosPerRecord, 2)} | ${heap} |`);
+  }
+  return lines.join('\n');
+}
+
+const workerKind = process.argv.includes('--worker') ? 'worker' : process.argv.includes('--heap') ? 'heap' : undefined;
+if (workerKind) {
+  const config = JSON.parse(process.argv[process.argv.indexOf(`--${workerKind}`) + 1]);
+  (workerKind === 'worker' ? throughputWorker : heapWorker)(config).then(
     (result) => process.send({ type: 'result', result }, () => process.exit(0)),
     (error) => process.send({ type: 'error', message: error?.stack ?? String(error) }, () => process.exit(1)),
   );

@@ -392,10 +392,22 @@ export class Accumulator {
     const limited = Number.isFinite(rateLimit);
     const entries = batch.entries;
 
-    buckets: for (const bucket of stream.rotatedBuckets()) {
+    for (const bucket of stream.rotatedBuckets()) {
+      if (entries.length >= collectionMaxCount) break;
       const limiter = limited && bucket.shardId !== undefined ? this.limiterFor(stream, bucket.shardId, now) : undefined;
+      // The limiter's tokens, read once per bucket and taken once at the end.
+      let recordTokens = limiter ? limiter.recordsAvailable(now) : Number.POSITIVE_INFINITY;
+      let byteTokens = limiter ? limiter.bytesAvailable(now) : Number.POSITIVE_INFINITY;
+      // A record larger than a full byte bucket may go once the bucket is full, leaving it in debt.
+      const bytesFull = limiter ? limiter.isFull(now) : true;
+      let takenRecords = 0;
+      let takenBytes = 0;
+      let full = false;
       while (bucket.length > 0) {
-        if (entries.length >= collectionMaxCount) break buckets;
+        if (entries.length >= collectionMaxCount) {
+          full = true;
+          break;
+        }
         const head = bucket.at(0)!;
         if (head.acceptedAt + recordTtl <= now) {
           this.remove(stream, bucket);
@@ -425,19 +437,24 @@ export class Accumulator {
             builder = undefined;
           }
         }
-        if (entries.length > 0 && batch.bytes + entrySize > collectionMaxSize) break buckets;
-        if (limiter) {
-          const wait = limiter.waitFor(entrySize, now);
-          if (wait > 0) {
-            // Come back when this shard's backlog (up to a request's worth) can go in one piece, not one record
-            // per refill; the oldest records' buffering time still bounds the wait through readiness().
-            const backlog = Math.min(this.entriesIn(bucket), collectionMaxCount);
-            const backlogWait = ((backlog - limiter.recordsAvailable(now)) * 1000) / limiter.recordsPerSecond;
-            batch.blockedUntil = Math.min(batch.blockedUntil, now + Math.max(wait, RATE_LIMIT_TICK, Math.min(backlogWait, 1000)), head.acceptedAt + recordTtl);
-            continue buckets;
-          }
-          limiter.take(entrySize, now);
+        if (entries.length > 0 && batch.bytes + entrySize > collectionMaxSize) {
+          full = true;
+          break;
         }
+        if (recordTokens < 1 || (entrySize > byteTokens && !(bytesFull && takenBytes === 0))) {
+          // Rate-limited: come back when this shard's backlog (up to a request's worth) can go in one piece, not
+          // one record per refill; the oldest records' buffering time still bounds the wait through readiness().
+          const refill = limiter!;
+          const backlog = Math.min(this.entriesIn(bucket), collectionMaxCount);
+          const recordsWait = ((backlog - recordTokens) * 1000) / refill.recordsPerSecond;
+          const bytesWait = ((Math.min(entrySize, refill.bytesPerSecond) - byteTokens) * 1000) / refill.bytesPerSecond;
+          batch.blockedUntil = Math.min(batch.blockedUntil, now + Math.max(RATE_LIMIT_TICK, Math.min(Math.max(recordsWait, bytesWait), 1000)), head.acceptedAt + recordTtl);
+          break;
+        }
+        recordTokens -= 1;
+        byteTokens -= entrySize;
+        takenRecords++;
+        takenBytes += entrySize;
         batch.bytes += entrySize;
         if (builder) {
           const records: PendingRecord[] = [];
@@ -451,6 +468,8 @@ export class Accumulator {
           batch.addSingle(record);
         }
       }
+      if (limiter && takenRecords > 0) limiter.takeMany(takenRecords, takenBytes, now);
+      if (full) break;
     }
     for (const [key, bucket] of stream.buckets) if (bucket.length === 0) stream.buckets.delete(key);
     return batch;

@@ -163,6 +163,8 @@ export class PendingRecord extends LazyPromise<PutResult> {
   /** Failed attempts so far; undefined until the first failure. */
   failures: Attempt[] | undefined = undefined;
   retries = 0;
+  /** The timing of the request that delivered the record, when it went on its own. */
+  timing: AttemptTiming | undefined = undefined;
   /** Admitted to the buffer (false while the put() waits for room). */
   accepted = false;
   settled = false;
@@ -208,7 +210,18 @@ export class PendingRecord extends LazyPromise<PutResult> {
   }
 
   protected override value(settledWith: unknown): PutResult {
-    return (settledWith as Delivery).toResult();
+    if (settledWith instanceof Delivery) return settledWith.toResult();
+    // A record sent on its own keeps the SDK's result entry and the request's timing (see deliverResult).
+    const result = settledWith as { ShardId: string; SequenceNumber: string };
+    const last = attemptOf(this.timing!, this.acceptedAt, this.failures?.at(-1));
+    return { shardId: result.ShardId, sequenceNumber: result.SequenceNumber, attempts: this.failures ? [...this.failures, last] : [last] };
+  }
+
+  /** Delivered on its own: keeps the SDK's result entry (ShardId, SequenceNumber) and the request's timing. */
+  deliverResult(result: { ShardId?: string | undefined; SequenceNumber?: string | undefined }, timing: AttemptTiming): boolean {
+    if (this.settled) return false;
+    this.timing = timing;
+    return this.#settle(result);
   }
 
   /** Delivered; returns false if the record had already settled. */
@@ -226,7 +239,7 @@ export class PendingRecord extends LazyPromise<PutResult> {
     return this.#settle(error);
   }
 
-  #settle(outcome: Delivery | ProducerError): boolean {
+  #settle(outcome: object): boolean {
     if (this.settled) return false;
     this.settled = true;
     this.settleWith(outcome);

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
-import { KinesisClient } from '@aws-sdk/client-kinesis';
+import { KinesisClient, type PutRecordsResultEntry } from '@aws-sdk/client-kinesis';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { Accumulator, Deque, type Batch } from './accumulator.js';
 import { describeInvalidStreamName, resolveConfig, type KinesisProducerOptions, type ResolvedConfig } from './config.js';
@@ -21,7 +21,7 @@ import { MetricsRecorder } from './metrics.js';
 import { OtelRecorder, type OtelEntry } from './otel.js';
 import { DataArena, RecordReader } from './record.js';
 import { backoffDelay, type ClassifiedError } from './retry.js';
-import { Sender, type RequestOutcome, type RequestTiming } from './sender.js';
+import { entryError, entryOutcomes, Sender, type RequestOutcome, type RequestTiming } from './sender.js';
 import { ShardMap } from './shard-map.js';
 import type { FailedRecord, FlushOptions, FlushReport, ProducerMetrics, ProducerRecord, PutResult } from './types.js';
 
@@ -327,6 +327,14 @@ export class KinesisProducer {
     this.#otel?.settled(record.stream.name, record.retries, shardId, undefined);
   }
 
+  /** A record sent on its own: its PutRecords result is kept as it is, and a PutResult made only if asked for. */
+  #deliverResult(record: PendingRecord, result: PutRecordsResultEntry, timing: RequestTiming): void {
+    if (!record.deliverResult(result, timing)) return;
+    this.#metrics.recordsDelivered++;
+    this.#afterSettle(record, undefined);
+    this.#otel?.settled(record.stream.name, record.retries, result.ShardId, undefined);
+  }
+
   #failRecord(record: PendingRecord, error: ProducerError): void {
     if (!record.fail(error)) return;
     this.#metrics.recordsFailed++;
@@ -481,7 +489,7 @@ export class KinesisProducer {
   #onOutcome(batch: Batch, outcome: RequestOutcome, timing: RequestTiming): void {
     const duration = timing.endedAtMono - timing.startedAtMono;
     this.#metrics.recordLatency(duration);
-    if (this.#otel) this.#otel.outcome(batch.stream.name, otelEntries(batch), outcome, duration);
+    if (this.#otel) this.#otel.outcome(batch.stream.name, otelEntries(batch), entryOutcomes(outcome), duration);
     if (this.#destroyed) return;
     const streamName = batch.stream.name;
     const records = batch.records;
@@ -493,26 +501,28 @@ export class KinesisProducer {
       for (const record of records) this.#fail(record, streamName, outcome.error, timing, true, toRetry);
     } else {
       let wrongShard = false;
-      const results = outcome.entries;
+      const results = outcome.results;
       for (let index = 0; index < results.length; index++) {
         const result = results[index]!;
         const from = batch.from(index);
         const to = batch.to(index);
-        if ('error' in result) {
-          for (let at = from; at < to; at++) this.#fail(records[at]!, streamName, result.error, timing, false, toRetry);
+        const error = entryError(result);
+        if (error) {
+          for (let at = from; at < to; at++) this.#fail(records[at]!, streamName, error, timing, false, toRetry);
           continue;
         }
+        const shardId = result.ShardId!;
         const predicted = batch.predictedShard(index);
         const aggregated = to - from > 1;
-        if (predicted !== undefined && predicted !== result.shardId) {
+        if (predicted !== undefined && predicted !== shardId) {
           wrongShard = true;
           if (aggregated) {
             // KCL drops an aggregated record holding sub-records outside its shard's range: send them again.
-            const error: ClassifiedError = { disposition: 'retry', code: 'WrongShard', message: `predicted ${predicted}, stored on ${result.shardId}; sent again after a shard map refresh` };
+            const wrong: ClassifiedError = { disposition: 'retry', code: 'WrongShard', message: `predicted ${predicted}, stored on ${shardId}; sent again after a shard map refresh` };
             for (let at = from; at < to; at++) {
               const record = records[at]!;
               if (record.settled) continue;
-              record.failedAttempt(timing, error);
+              record.failedAttempt(timing, wrong);
               record.retries++;
               this.#metrics.recordsRetried++;
               if (record.acceptedAt + this.#config.recordTtl <= now) this.#expire(record);
@@ -521,7 +531,8 @@ export class KinesisProducer {
             continue;
           }
         }
-        for (let at = from; at < to; at++) this.#deliver(records[at]!, result.shardId, result.sequenceNumber, aggregated ? at - from : undefined, timing);
+        if (aggregated) for (let at = from; at < to; at++) this.#deliver(records[at]!, shardId, result.SequenceNumber!, at - from, timing);
+        else this.#deliverResult(records[from]!, result, timing);
       }
       if (wrongShard) batch.stream.shardMap?.invalidate(now);
     }

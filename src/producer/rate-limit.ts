@@ -75,6 +75,12 @@ export class ShardRateLimiter {
     this.bytes.take(bytes, now);
   }
 
+  /** Takes `records` Kinesis records of `bytes` bytes in all. */
+  takeMany(records: number, bytes: number, now: number): void {
+    this.records.take(records, now);
+    this.bytes.take(bytes, now);
+  }
+
   /** Kinesis records that may be sent now. */
   recordsAvailable(now: number): number {
     return Math.floor(this.records.available(now));

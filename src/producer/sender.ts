@@ -1,4 +1,4 @@
-import { PutRecordsCommand, type KinesisClient, type PutRecordsCommandOutput } from '@aws-sdk/client-kinesis';
+import { PutRecordsCommand, type KinesisClient, type PutRecordsCommandOutput, type PutRecordsResultEntry } from '@aws-sdk/client-kinesis';
 import type { Batch } from './accumulator.js';
 import { classifyRecordError, classifyRequestError, type ClassifiedError } from './retry.js';
 
@@ -14,8 +14,11 @@ export interface RequestTiming {
 export type EntryOutcome = { shardId: string; sequenceNumber: string } | { error: ClassifiedError };
 
 export type RequestOutcome =
-  /** Kinesis answered: one outcome per entry, in request order. */
-  | { kind: 'response'; entries: EntryOutcome[] }
+  /**
+   * Kinesis answered: one result per entry, in request order, as the SDK parsed them (no object per record is
+   * made here; entryOutcome() reads one).
+   */
+  | { kind: 'response'; results: PutRecordsResultEntry[] }
   /** The whole request failed. */
   | { kind: 'error'; error: ClassifiedError };
 
@@ -108,16 +111,22 @@ export class Sender {
 }
 
 function readResponse(output: PutRecordsCommandOutput, expected: number): RequestOutcome {
-  const records = output.Records ?? [];
-  if (records.length !== expected) {
-    return { kind: 'error', error: { disposition: 'retry', code: 'RecordCountMismatch', message: `PutRecords answered ${records.length} results for ${expected} records` } };
+  const results = output.Records ?? [];
+  if (results.length !== expected) {
+    return { kind: 'error', error: { disposition: 'retry', code: 'RecordCountMismatch', message: `PutRecords answered ${results.length} results for ${expected} records` } };
   }
-  return {
-    kind: 'response',
-    entries: records.map((record): EntryOutcome => {
-      if (record.ErrorCode) return { error: classifyRecordError(record.ErrorCode, record.ErrorMessage) };
-      if (record.ShardId && record.SequenceNumber) return { shardId: record.ShardId, sequenceNumber: record.SequenceNumber };
-      return { error: { disposition: 'retry', code: 'InvalidResponse', message: 'PutRecords result had neither an error code nor a sequence number' } };
-    }),
-  };
+  return { kind: 'response', results };
+}
+
+/** The error of one PutRecords result, or undefined when the record was stored (ShardId and SequenceNumber set). */
+export function entryError(result: PutRecordsResultEntry): ClassifiedError | undefined {
+  if (result.ErrorCode) return classifyRecordError(result.ErrorCode, result.ErrorMessage);
+  if (result.ShardId && result.SequenceNumber) return undefined;
+  return { disposition: 'retry', code: 'InvalidResponse', message: 'PutRecords result had neither an error code nor a sequence number' };
+}
+
+/** One outcome object per entry, for OpenTelemetry only. */
+export function entryOutcomes(outcome: RequestOutcome): { kind: 'response'; entries: EntryOutcome[] } | { kind: 'error'; error: ClassifiedError } {
+  if (outcome.kind === 'error') return outcome;
+  return { kind: 'response', entries: outcome.results.map((result): EntryOutcome => entryError(result) ? { error: entryError(result)! } : { shardId: result.ShardId!, sequenceNumber: result.SequenceNumber! }) };
 }
