@@ -20,7 +20,7 @@ type RuleName = keyof typeof rules;
 const plugin = {
   meta: { name, version, namespace: 'sleepless' },
   rules,
-  configs: {} as Record<'recommended' | 'recommended-type-checked', TSESLint.FlatConfig.Config>,
+  configs: {} as Record<'recommended' | 'recommended-type-checked' | 'typescript', TSESLint.FlatConfig.Config>,
 } satisfies TSESLint.FlatConfig.Plugin;
 
 function ruleLevels(includeTyped: boolean): TSESLint.FlatConfig.Rules {
@@ -32,7 +32,26 @@ function ruleLevels(includeTyped: boolean): TSESLint.FlatConfig.Rules {
   return levels;
 }
 
+/**
+ * `@typescript-eslint/parser`, loaded on the first TypeScript file: it loads TypeScript itself, which a project
+ * linting only JavaScript should not pay for.
+ */
+const typescriptParser = {
+  meta: { name: `${name}/typescript-parser`, version },
+  parseForESLint(code: string, options?: Record<string, unknown>): unknown {
+    const parser = require('@typescript-eslint/parser') as { parseForESLint(code: string, options?: Record<string, unknown>): unknown };
+    return parser.parseForESLint(code, options);
+  },
+} as unknown as TSESLint.FlatConfig.Parser;
+
 Object.assign(plugin.configs, {
+  // ESLint lints .js, .mjs and .cjs files by itself; this config adds TypeScript's, parsed by the parser typescript-eslint
+  // uses. Not needed with typescript-eslint's own configs, which already do both.
+  typescript: {
+    name: 'sleepless/typescript',
+    files: ['**/*.ts', '**/*.tsx', '**/*.mts', '**/*.cts'],
+    languageOptions: { parser: typescriptParser },
+  },
   recommended: {
     name: 'sleepless/recommended',
     plugins: { sleepless: plugin },

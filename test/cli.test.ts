@@ -63,6 +63,17 @@ describe('usage', () => {
     expect(stdout).toBe('');
   });
 
+  it('an unknown option names the closest one and lists them all', async () => {
+    const dir = makeTree({ 'a.js': CLEAN_JS });
+    const typo = await run(['--fromat', 'json'], dir);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain("Unknown option '--fromat'. Did you mean --format?\n");
+    expect(typo.stderr).toContain('Options: --fix, --format (-f), --output-file (-o), --type-aware, --warn, --max-warnings, --rule-option, --help (-h), --version (-v)\n');
+    const far = await run(['--zzzzzzzzzz'], dir);
+    expect(far.stderr).toMatch(/^sleepless: Unknown option '--zzzzzzzzzz'\.\nOptions: --fix, /);
+    expect((await run(['--type_aware'], dir)).stderr).toContain('Did you mean --type-aware?');
+  });
+
   it('--type-aware without a tsconfig.json exits with 2', async () => {
     const dir = makeTree({ 'a.ts': CLEAN_JS });
     // A tmp dir has no tsconfig.json above it.
@@ -146,6 +157,16 @@ export class Widget extends React.Component<Props> {
     expect(stderr).toMatch(/sleepless: could not parse src\/broken\.ts:1:\d+: Expression expected/);
     expect(stdout).toContain('Parsing error');
     expect(stdout).toContain(RULE); // the other file is still linted
+  });
+
+  it('never says "no findings" about a file it could not parse', async () => {
+    const dir = makeTree({ 'src/broken.js': 'let = ;\n', 'src/ok.js': CLEAN_JS });
+    const { code, stderr } = await run(['--format', 'json'], dir);
+    expect(code).toBe(2);
+    expect(stderr).toContain('sleepless: could not parse src/broken.js:1:1');
+    expect(stderr).toContain('sleepless: no findings in the 1 file that could be parsed; 1 file could not be parsed\n');
+    const both = await run(['--format', 'json'], makeTree({ 'broken.ts': 'export const x = ;\n', 'a.js': POLLING_JS }));
+    expect(both.stderr).toContain('sleepless: 1 finding in 1 of 2 files; 1 file could not be parsed\n');
   });
 
   it('honours disable comments for its rules and ignores comments about rules of other plugins', async () => {
@@ -281,6 +302,75 @@ describe('output', () => {
   });
 });
 
+describe('your own helpers: the "sleepless" key of package.json and --rule-option', () => {
+  // A polling helper and a sleep of another module: nothing says what they do unless the user names them.
+  const helpers = {
+    'test/util.js': 'export { waitFor, holdOn } from "some-test-kit";\n',
+    'test/server.test.js': `import { waitFor, holdOn } from './util.js';
+export async function started(server) {
+  await waitFor(() => server.listening);
+}
+export async function drained(queue) {
+  while (queue.length > 0) await holdOn(20);
+}
+`,
+  };
+  const rules = async (args: string[], dir: string) => {
+    const { code, stdout, stderr } = await run(['--format', 'json', ...args], dir);
+    const messages = code === 2 ? [] : (JSON.parse(stdout) as { messages: { line: number; message: string }[] }[]).flatMap((r) => r.messages);
+    return { code, stderr, found: messages.map((m) => `${m.line}: ${m.message.split(':')[0]}`) };
+  };
+
+  it('reports nothing for them by default', async () => {
+    expect(await rules([], makeTree(helpers))).toEqual({ code: 0, stderr: 'sleepless: no findings in 2 files\n', found: [] });
+  });
+
+  it('reads pollingFunctions and sleepFunctions from the nearest package.json, from a subdirectory too', async () => {
+    const dir = makeTree({ ...helpers, 'package.json': JSON.stringify({ name: 'app', sleepless: { pollingFunctions: ['waitFor'], sleepFunctions: ['holdOn'] } }) });
+    const expected = ['3: `server.listening` is polled by `waitFor()` at a fixed interval', '6: `queue.length > 0` is polled every 20 ms'];
+    expect(await rules([], dir)).toMatchObject({ code: 1, found: expected });
+    expect(await rules([], path.join(dir, 'test'))).toMatchObject({ code: 1, found: expected });
+  });
+
+  it('docs/integrations.md: its "sleepless" key, as printed, names all three', async () => {
+    const docs = readFileSync(path.join(ROOT, 'docs/integrations.md'), 'utf8');
+    const block = /```json\n(\{\n {2}"sleepless"[\s\S]*?)```/.exec(docs);
+    expect(block, 'the package.json example').not.toBeNull();
+    const dir = makeTree({
+      ...helpers,
+      'package.json': block![1]!,
+      'test/kit.test.js': "import { eventually } from '@acme/test-kit';\nexport const up = (s) => eventually(() => s.up);\n",
+    });
+    const { code, found } = await rules([], dir);
+    expect(code).toBe(1);
+    expect(found).toEqual([
+      '2: `s.up` is polled by `eventually()` at a fixed interval',
+      '3: `server.listening` is polled by `waitFor()` at a fixed interval',
+      '6: `queue.length > 0` is polled every 20 ms',
+    ]);
+  });
+
+  it('--rule-option takes the same object and wins over package.json key by key', async () => {
+    const dir = makeTree({ ...helpers, 'package.json': JSON.stringify({ sleepless: { pollingFunctions: ['waitFor'] } }) });
+    expect((await rules(['--rule-option', '{"sleepFunctions":["holdOn"]}'], dir)).found).toHaveLength(2);
+    expect((await rules(['--rule-option', '{"pollingFunctions":[]}'], dir)).found).toEqual([]);
+    expect((await rules(['--rule-option', '{"pollingFunctions":[{"from":"./util.js","name":"waitFor"}]}'], makeTree(helpers))).found).toHaveLength(1);
+  });
+
+  it.each([
+    [{ sleepless: ['waitFor'] }, [], /the "sleepless" key of package.json must be a JSON object of sleepless\/no-sleep-polling options \(sleepFunctions, pollingFunctions, drainMethods, reportWorkLoops\)/],
+    [{ sleepless: { pollingFunction: ['waitFor'] } }, [], /unknown option 'pollingFunction' in the "sleepless" key of package.json: use sleepFunctions, pollingFunctions/],
+    [{}, ['--rule-option', 'pollingFunctions=waitFor'], /--rule-option needs a JSON object, e.g. '\{"pollingFunctions":\["waitFor"\]\}'; got 'pollingFunctions=waitFor'/],
+    [{}, ['--rule-option', '{"sleepFunctions":[3]}'], /invalid options for sleepless\/no-sleep-polling \(from --rule-option\): Value 3 should be string/],
+  ])('bad options %j %j exit with 2 and say what is wrong', async (pkg, args, message) => {
+    const dir = makeTree({ ...helpers, 'package.json': JSON.stringify(pkg) });
+    const { code, stderr, stdout } = await run(args, dir);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(message);
+    expect(stdout).toBe('');
+  });
+});
+
 describe('--type-aware', () => {
   it('lints TypeScript with the nearest tsconfig.json', async () => {
     const dir = makeTree({
@@ -310,6 +400,18 @@ describe('the built bin', () => {
     const { code, stdout } = await spawnNode([BUILT_CLI, 'src'], dir);
     expect(code).toBe(1);
     expect(stdout).toContain(RULE);
+  });
+
+  it("keeps ESLint's own warnings out of its output (an .eslintignore file in the tree)", async () => {
+    const dir = makeTree({ '.eslintignore': 'dist\n', 'src/connection.js': POLLING_JS });
+    const { code, stdout, stderr } = await spawnNode([BUILT_CLI, '--format', 'json'], dir);
+    expect(code).toBe(1);
+    expect(JSON.parse(stdout)).toHaveLength(1);
+    expect(stderr).toBe('sleepless: 1 finding in 1 of 1 file\n');
+    // The same in this process: the warning is dropped, and process.emitWarning is left as it was.
+    const emitWarning = process.emitWarning;
+    expect((await run([], dir)).code).toBe(1);
+    expect(process.emitWarning).toBe(emitWarning);
   });
 
   it('exits 0 on a clean tree and 2 on bad usage', async () => {

@@ -1,78 +1,252 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fences } from './helpers/markdown.js';
+
+/**
+ * The packed tarball installed into fresh projects, as a user would (`npm pack`, then `npm install <tarball>`):
+ * the README's quick start in a project made by `npm init -y` with TypeScript sources, its type-checked config,
+ * one copy of typescript-eslint's packages next to a newer typescript-eslint 8.x, and the command run by `npx`
+ * from the tarball outside any project. The configs are read from README.md as they stand.
+ */
 
 const root = join(import.meta.dirname, '..');
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
+const RULE = 'sleepless/no-sleep-polling';
+const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
+const readme = readFileSync(join(root, 'README.md'), 'utf8');
+/** README code blocks whose first line names a config file (`// eslint.config.mjs`). */
+const readmeConfigs = fences(readme).flatMap((fence) => {
+  const named = /^\/\/ (eslint\.config\.[cm]?js)\n/.exec(fence.code);
+  return fence.lang === 'js' && named ? [{ file: named[1]!, code: fence.code, heading: fence.heading }] : [];
+});
 
-const POLLING = `const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-export async function flushSync(producer) {
-  while (producer.getOutstandingRecordsCount() > 0) {
-    producer.flush();
-    await sleep(500);
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function exec(command: string, args: string[], cwd: string): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(command, args, { cwd, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env: { ...process.env, NO_COLOR: '1' } }, (error, stdout, stderr) => {
+      resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
+    });
+  });
+}
+
+function write(dir: string, files: Record<string, string>): void {
+  for (const [name, content] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, name)), { recursive: true });
+    writeFileSync(join(dir, name), content);
   }
 }
+
+interface LintResult {
+  filePath: string;
+  messages: { ruleId: string | null; message: string; fatal?: boolean }[];
+}
+
+/** `eslint --format json .` in `dir`: sleepless rule ids per linted file, after checking that every file parsed. */
+async function lint(eslint: string, dir: string): Promise<Record<string, string[]>> {
+  const run = await exec(eslint, ['--format', 'json', '.'], dir);
+  expect(run.code, run.stderr).toBeLessThanOrEqual(1);
+  const results = JSON.parse(run.stdout) as LintResult[];
+  const fatal = results.flatMap((r) => r.messages.filter((m) => m.fatal || m.ruleId === null).map((m) => `${relative(dir, r.filePath)}: ${m.message}`));
+  expect(fatal, 'every file parses').toEqual([]);
+  return Object.fromEntries(results.map((r) => [relative(dir, r.filePath).split('\\').join('/'), r.messages.map((m) => m.ruleId!).filter((id) => id.startsWith('sleepless/'))]));
+}
+
+const POLL_JS = `const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+async function waitUntilReady(connection) {
+  while (!connection.ready) await sleep(100);
+}
+module.exports = { waitUntilReady };
 `;
+/** The same loop in TypeScript syntax, which only a TypeScript parser reads. */
+const POLL_TS = `const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+export async function waitUntilReady(connection: { ready: boolean }): Promise<void> {
+  while (!connection.ready) await sleep(100);
+}
+`;
+const POLL_TSX = `${POLL_TS}export const Status = ({ ready }: { ready: boolean }) => <span>{ready ? 'up' : 'starting'}</span>;\n`;
+const CLEAN_TS = 'export async function flush(producer: { flush(): Promise<void> }): Promise<void> {\n  await producer.flush();\n}\n';
 
-/**
- * Installs the packed tarball into a fresh project, as a user would (`npm pack`, then `npm install <tarball>`),
- * and lints with `configs.recommended` from an ESM and a CommonJS flat config.
- */
-describe('the packed package in a fresh project', () => {
+/** What the quick start lints in the `npm init -y` project, and what it finds: every flavour of JS and TS. */
+const SOURCES = {
+  'src/poll.js': POLL_JS,
+  'src/poll.ts': POLL_TS,
+  'src/view.tsx': POLL_TSX,
+  'src/esm.mts': POLL_TS,
+  'src/common.cts': POLL_TS,
+  'src/clean.ts': CLEAN_TS,
+};
+
+let packDir: string;
+let tarball: string;
+
+beforeAll(async () => {
+  packDir = mkdtempSync(join(tmpdir(), 'sleepless-pack-'));
+  const pack = await exec(npm, ['pack', '--ignore-scripts', '--pack-destination', packDir, '--silent'], root);
+  expect(pack.code, pack.stderr).toBe(0);
+  tarball = join(packDir, readdirSync(packDir).find((f) => f.endsWith('.tgz'))!);
+}, 120_000);
+
+afterAll(() => {
+  if (packDir) rmSync(packDir, { recursive: true, force: true });
+});
+
+describe('a project made by `npm init -y`, with TypeScript sources', () => {
   let project: string;
-  let packDir: string;
+  const eslint = () => join(project, 'node_modules', '.bin', 'eslint');
 
-  beforeAll(() => {
-    packDir = mkdtempSync(join(tmpdir(), 'sleepless-pack-'));
+  beforeAll(async () => {
     project = mkdtempSync(join(tmpdir(), 'sleepless-user-'));
-    execFileSync(npm, ['pack', '--ignore-scripts', '--pack-destination', packDir, '--silent'], { cwd: root, stdio: 'pipe' });
-    const tarball = readdirSync(packDir).find((f) => f.endsWith('.tgz'))!;
-    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'user-project', private: true, type: 'module' }));
-    writeFileSync(join(project, 'index.js'), POLLING);
-    execFileSync(npm, ['install', '--prefer-offline', '--no-audit', '--no-fund', '--silent', join(packDir, tarball), 'eslint@10.15.0', '@aws-sdk/client-kinesis@3.1143.0', '@smithy/node-http-handler@4.14.2'], {
-      cwd: project,
-      stdio: 'pipe',
-    });
-  }, 180_000);
+    const init = await exec(npm, ['init', '-y'], project);
+    expect(init.code, init.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(join(project, 'package.json'), 'utf8')).type).toBe('commonjs');
+    // The quick start's install line, with the tarball for the package name; the producer's optional peers too.
+    const install = await exec(
+      npm,
+      ['install', '--save-dev', '--prefer-offline', '--no-audit', '--no-fund', '--silent', 'eslint@10.15.0', tarball, '@aws-sdk/client-kinesis@3.1143.0', '@smithy/node-http-handler@4.14.2'],
+      project,
+    );
+    expect(install.code, install.stderr).toBe(0);
+  }, 240_000);
 
   afterAll(() => {
-    rmSync(packDir, { recursive: true, force: true });
-    rmSync(project, { recursive: true, force: true });
+    if (project) rmSync(project, { recursive: true, force: true });
   });
 
-  function lint(): { ruleId: string; message: string }[] {
-    let out: string;
-    try {
-      out = execFileSync(join(project, 'node_modules', '.bin', 'eslint'), ['--format', 'json', 'index.js'], { cwd: project, encoding: 'utf8' });
-    } catch (error) {
-      out = (error as { stdout: string }).stdout; // exit code 1 means findings
-    }
-    return (JSON.parse(out) as { messages: { ruleId: string; message: string }[] }[])[0]!.messages;
-  }
-
-  it('lints with eslint.config.js (ESM import)', () => {
-    writeFileSync(join(project, 'eslint.config.js'), `import sleepless from 'eslint-plugin-sleepless';\nexport default [sleepless.configs.recommended];\n`);
-    const messages = lint();
-    rmSync(join(project, 'eslint.config.js'));
-    expect(messages.map((m) => m.ruleId)).toEqual(['sleepless/no-sleep-polling']);
-    expect(messages[0]!.message).toContain('is polled every 500 ms');
+  it('the package holds its MIT LICENSE', () => {
+    const license = readFileSync(join(project, 'node_modules', 'eslint-plugin-sleepless', 'LICENSE'), 'utf8');
+    expect(license).toMatch(/^MIT License\n/);
+    expect(JSON.parse(readFileSync(join(project, 'node_modules', 'eslint-plugin-sleepless', 'package.json'), 'utf8')).license).toBe('MIT');
   });
 
-  it('lints with eslint.config.cjs (require of the ESM package)', () => {
-    writeFileSync(join(project, 'eslint.config.cjs'), `const sleepless = require('eslint-plugin-sleepless');\nmodule.exports = [sleepless.configs.recommended];\n`);
-    const messages = lint();
-    rmSync(join(project, 'eslint.config.cjs'));
-    expect(messages.map((m) => m.ruleId)).toEqual(['sleepless/no-sleep-polling']);
+  it('the README has the quick start config and its CommonJS form', () => {
+    expect(readmeConfigs.filter((c) => c.heading === 'Quick start').map((c) => c.file)).toEqual(['eslint.config.mjs']);
+    expect(readmeConfigs.filter((c) => c.file === 'eslint.config.cjs')).toHaveLength(1);
   });
 
-  it('exposes the producer entry point', () => {
-    const out = execFileSync(process.execPath, ['--input-type=module', '-e', "import('eslint-plugin-sleepless/producer').then((m) => console.log(typeof m.KinesisProducer))"], {
-      cwd: project,
-      encoding: 'utf8',
-      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+  // The quick start as written (.mjs), its CommonJS form as .cjs, and the same CommonJS text as .js, which is what
+  // a CommonJS package (`"type": "commonjs"`) takes as its eslint.config.js.
+  const variants = [
+    { as: 'eslint.config.mjs', from: 'eslint.config.mjs' },
+    { as: 'eslint.config.cjs', from: 'eslint.config.cjs' },
+    { as: 'eslint.config.js', from: 'eslint.config.cjs' },
+  ];
+  it.each(variants)('$as ($from of the README) lints the .ts, .tsx, .mts and .cts files, and finds the loops in them', async ({ as, from }) => {
+    const dir = join(project, as.replace(/\W/g, '-'));
+    write(dir, { ...SOURCES, [as]: readmeConfigs.find((c) => c.file === from)!.code });
+    const found = await lint(eslint(), dir);
+    expect(Object.keys(found).length).toBeGreaterThan(0);
+    expect(found).toEqual({
+      [as]: [],
+      'src/clean.ts': [],
+      'src/common.cts': [RULE],
+      'src/esm.mts': [RULE],
+      'src/poll.js': [RULE],
+      'src/poll.ts': [RULE],
+      'src/view.tsx': [RULE],
     });
-    expect(out.trim()).toBe('function');
+  }, 120_000);
+
+  it('an ES module eslint.config.js in a `"type": "module"` package', async () => {
+    const dir = join(project, 'esm');
+    write(dir, { 'package.json': '{ "type": "module" }\n', 'src/poll.ts': POLL_TS, 'eslint.config.js': readmeConfigs.find((c) => c.heading === 'Quick start')!.code });
+    expect(await lint(eslint(), dir)).toEqual({ 'eslint.config.js': [], 'src/poll.ts': [RULE] });
+  }, 120_000);
+
+  it('exposes the producer entry point', async () => {
+    const run = await exec(process.execPath, ['-e', "import('eslint-plugin-sleepless/producer').then((m) => console.log(typeof m.KinesisProducer))"], project);
+    expect(run.stdout.trim(), run.stderr).toBe('function');
   });
+
+  describe('with typescript-eslint 8.74.0, newer than the 8.72.0 this package was built with', () => {
+    beforeAll(async () => {
+      const install = await exec(npm, ['install', '--save-dev', '--prefer-offline', '--no-audit', '--no-fund', '--silent', 'typescript-eslint@8.74.0'], project);
+      expect(install.code, install.stderr).toBe(0);
+    }, 240_000);
+
+    it('`npm ls` finds one copy of @typescript-eslint/parser and /utils, shared with typescript-eslint', async () => {
+      const run = await exec(npm, ['ls', '--all', '--json', '@typescript-eslint/parser', '@typescript-eslint/utils'], project);
+      expect(run.code, run.stderr).toBe(0);
+      const versions = new Map<string, Set<string>>();
+      const visit = (deps: Record<string, { version: string; dependencies?: Record<string, unknown> }> | undefined) => {
+        for (const [name, dep] of Object.entries(deps ?? {})) {
+          if (name === '@typescript-eslint/parser' || name === '@typescript-eslint/utils') versions.set(name, (versions.get(name) ?? new Set()).add(dep.version));
+          visit(dep.dependencies as typeof deps);
+        }
+      };
+      visit(JSON.parse(run.stdout).dependencies);
+      expect(Object.fromEntries([...versions].map(([name, set]) => [name, [...set]]))).toEqual({
+        '@typescript-eslint/parser': ['8.74.0'],
+        '@typescript-eslint/utils': ['8.74.0'],
+      });
+      // One copy on disk: the one typescript-eslint uses is the one the plugin loads.
+      const copies = (name: string) => {
+        const found: string[] = [];
+        const walk = (dir: string) => {
+          for (const entry of readdirSync(dir, { withFileTypes: true })) {
+            if (!entry.isDirectory()) continue;
+            const full = join(dir, entry.name);
+            if (full.endsWith(join('node_modules', name))) found.push(relative(project, full));
+            else walk(full);
+          }
+        };
+        walk(join(project, 'node_modules'));
+        return found;
+      };
+      expect(copies('@typescript-eslint/parser')).toEqual(['node_modules/@typescript-eslint/parser']);
+      expect(copies('@typescript-eslint/utils')).toEqual(['node_modules/@typescript-eslint/utils']);
+    });
+
+    it('the README type-checked config, copied as it is, lints a project whose tsconfig.json includes only src', async () => {
+      const block = readmeConfigs.find((c) => c.code.includes("configs['recommended-type-checked']"))!;
+      expect(block.file).toBe('eslint.config.js');
+      const dir = join(project, 'typed');
+      write(dir, {
+        'package.json': '{ "type": "module" }\n',
+        'tsconfig.json': JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'NodeNext', strict: true, noEmit: true, jsx: 'preserve' }, include: ['src'] }),
+        'src/poll.ts': POLL_TS,
+        'src/helpers.ts': 'export function hold(ms: number): Promise<void> {\n  return new Promise((resolve) => setTimeout(resolve, ms));\n}\n',
+        // `hold` is a sleep only if the rule can follow the import to its declaration: type information.
+        'src/ready.ts': "import { hold } from './helpers.js';\nexport async function whenReady(s: { ready: boolean }): Promise<void> {\n  while (!s.ready) await hold(10);\n}\n",
+        'eslint.config.js': block.code,
+      });
+      // No "was not found by the project service" for eslint.config.js: `lint` fails on any parsing error.
+      expect(await lint(eslint(), dir)).toEqual({ 'eslint.config.js': [], 'src/helpers.ts': [], 'src/poll.ts': [RULE], 'src/ready.ts': [RULE] });
+    }, 120_000);
+  });
+});
+
+describe('`npx --package <tarball> sleepless`, outside any project', () => {
+  let dir: string;
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'sleepless-npx-'));
+  });
+
+  afterAll(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('runs the command from the tarball `npm pack` writes, as the README says', async () => {
+    const line = /^npx --package (\.\/eslint-plugin-sleepless-[\d.]+\.tgz) sleepless\b/m.exec(readme);
+    expect(line, 'the README line').not.toBeNull();
+    expect(line![1]).toBe(`./eslint-plugin-sleepless-${version}.tgz`);
+    copyFileSync(tarball, join(dir, line![1]!));
+    write(dir, { 'src/poll.js': POLL_JS, 'src/poll.ts': POLL_TS });
+    const run = await exec(npx, ['--yes', '--prefer-offline', '--package', line![1]!, 'sleepless', '--format', 'json', 'src'], dir);
+    expect(run.code, run.stderr).toBe(1);
+    const results = JSON.parse(run.stdout) as LintResult[];
+    expect(results.map((r) => [relative(dir, r.filePath), r.messages.map((m) => m.ruleId)])).toEqual([
+      ['src/poll.js', [RULE]],
+      ['src/poll.ts', [RULE]],
+    ]);
+  }, 240_000);
 });

@@ -27,12 +27,12 @@ interface ConfigBlock {
   source: string;
   fence: Fence;
   /** The file name the docs give it. */
-  file: 'eslint.config.js' | 'eslint.config.cjs';
+  file: 'eslint.config.js' | 'eslint.config.mjs' | 'eslint.config.cjs';
 }
 
 /** README: ```js blocks whose first line names the config file. */
 const readmeConfigs: ConfigBlock[] = fences(readme).flatMap((fence) => {
-  const named = /^\/\/ (eslint\.config\.c?js)\n/.exec(fence.code);
+  const named = /^\/\/ (eslint\.config\.[cm]?js)\n/.exec(fence.code);
   return fence.lang === 'js' && named ? [{ source: 'README.md', fence, file: named[1] as ConfigBlock['file'] }] : [];
 });
 
@@ -42,7 +42,8 @@ const integrationConfigs: ConfigBlock[] = fences(integrations)
   .map((fence) => ({ source: 'docs/integrations.md', fence, file: 'eslint.config.js' }));
 
 // The user's code. The KPL loop in JS (nothing says what `producer` is) and in TS (typed as this package's
-// producer); a sleep helper imported from another module, which only type information can follow; clean code.
+// producer); a sleep helper imported from another module of the project, which the rules follow by reading that
+// file (or with type information); clean code.
 const FILES: Record<string, string> = {
   'src/poll.js': `const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -78,11 +79,12 @@ export async function whenReady(service: { ready: boolean }): Promise<void> {
   await producer.flush();
 }
 `,
-  // allowJs: with `projectService`, typescript-eslint parses every linted file, JavaScript too, through a tsconfig.
+  // allowJs: with `projectService`, typescript-eslint parses every linted file, JavaScript too, through a tsconfig;
+  // the config file itself is not included: the type-checked config gives it the default project.
   'tsconfig.json': `${JSON.stringify(
     {
       compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, allowJs: true, noEmit: true, skipLibCheck: true },
-      include: ['src', 'clean', 'eslint.config.js'],
+      include: ['src', 'clean'],
     },
     null,
     2,
@@ -157,8 +159,9 @@ describe('README.md and docs/integrations.md in a fresh project', () => {
   });
 
   it('finds the config blocks', () => {
-    // 4 in the README (ESM, CommonJS, typescript-eslint, type-checked) and 3 in docs/integrations.md.
-    expect(readmeConfigs.map((b) => b.file)).toEqual(['eslint.config.js', 'eslint.config.cjs', 'eslint.config.js', 'eslint.config.js']);
+    // 4 in the README (the quick start, CommonJS, typescript-eslint, type-checked) and 3 in docs/integrations.md.
+    expect(readmeConfigs.map((b) => b.file)).toEqual(['eslint.config.mjs', 'eslint.config.cjs', 'eslint.config.js', 'eslint.config.js']);
+    expect(readmeConfigs.filter((b) => b.fence.code.includes('sleepless.configs.typescript'))).toHaveLength(2);
     expect(readmeConfigs.filter((b) => b.fence.code.includes('typescript-eslint'))).toHaveLength(2);
     expect(readmeConfigs.filter((b) => b.fence.code.includes("configs['recommended-type-checked']"))).toHaveLength(1);
     expect(integrationConfigs).toHaveLength(3);
@@ -170,7 +173,8 @@ describe('README.md and docs/integrations.md in a fresh project', () => {
     afterAll(() => rmSync(join(project, 'configs'), { recursive: true, force: true }));
 
     describe.concurrent.each([...readmeConfigs, ...integrationConfigs].map((b) => [`${b.source}:${b.fence.line} (${b.file})`, b] as const))('%s', (_, block) => {
-      const typescript = block.fence.code.includes("from 'typescript-eslint'");
+      // typescript-eslint's presets, or this plugin's `configs.typescript`, make ESLint lint the .ts files too.
+      const typescript = block.fence.code.includes("from 'typescript-eslint'") || block.fence.code.includes('sleepless.configs.typescript');
       const typed = block.fence.code.includes('projectService');
 
       it(`\`npx eslint .\` reports the polling loop${typescript ? ' in JS and TS' : ''}${typed ? ', with type information' : ''}`, async () => {
@@ -188,8 +192,8 @@ describe('README.md and docs/integrations.md in a fresh project', () => {
           ...(typescript && {
             'src/flush.ts': [POLLING_RULE],
             'src/helpers.ts': [],
-            // `hold` is a sleep only if the rule can follow the import to its declaration: type information.
-            'src/ready.ts': typed ? [POLLING_RULE] : [],
+            // `hold` is a sleep in ./helpers.js: the rule follows the relative import to its declaration.
+            'src/ready.ts': [POLLING_RULE],
           }),
         };
         expect(findings(results, dir)).toEqual(expected);
@@ -207,7 +211,7 @@ describe('README.md and docs/integrations.md in a fresh project', () => {
       'src/flush.ts': [POLLING_RULE],
       'src/helpers.ts': [],
       'src/poll.js': [POLLING_RULE],
-      'src/ready.ts': [],
+      'src/ready.ts': [POLLING_RULE],
     };
 
     it('`npx sleepless` lints the current directory and exits 1 on findings', async () => {
@@ -215,8 +219,8 @@ describe('README.md and docs/integrations.md in a fresh project', () => {
       expect(run.code, run.stderr).toBe(1);
       expect(run.stdout).toContain(join(project, 'src', 'poll.js'));
       expect(run.stdout).toContain(join(project, 'src', 'flush.ts'));
-      expect(run.stdout.match(/sleepless\/no-sleep-polling/g)).toHaveLength(2);
-      expect(run.stdout).toContain('2 problems (2 errors, 0 warnings)');
+      expect(run.stdout.match(/sleepless\/no-sleep-polling/g)).toHaveLength(3);
+      expect(run.stdout).toContain('3 problems (3 errors, 0 warnings)');
     });
 
     it('exits 0 when nothing is found', async () => {
@@ -243,7 +247,7 @@ describe('README.md and docs/integrations.md in a fresh project', () => {
       expect(sarif.version).toBe('2.1.0');
       expect(sarif.runs[0]!.tool.driver.name).toBe('sleepless');
       const located = sarif.runs[0]!.results.map((r) => `${r.locations[0]!.physicalLocation.artifactLocation.uri} ${r.ruleId}`).sort();
-      expect(located).toEqual([`src/flush.ts ${POLLING_RULE}`, `src/poll.js ${POLLING_RULE}`]);
+      expect(located).toEqual([`src/flush.ts ${POLLING_RULE}`, `src/poll.js ${POLLING_RULE}`, `src/ready.ts ${POLLING_RULE}`]);
 
       const ci = await sleepless(['--format', 'sarif', '--output-file', 'sleepless.sarif']);
       try {

@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 
 export const FORMATS = ['stylish', 'json', 'sarif'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -12,6 +12,8 @@ export interface CliOptions {
   /** -1: no limit, as in ESLint. */
   maxWarnings: number;
   outputFile?: string;
+  /** `--rule-option` values: JSON objects of `sleepless/no-sleep-polling` options, in the order given. */
+  ruleOptions: string[];
   help: boolean;
   version: boolean;
 }
@@ -44,6 +46,9 @@ Options:
   --warn                  Report findings as warnings instead of errors (see --max-warnings)
   --max-warnings <n>      Exit with 1 when there are more than n warnings (with --warn: more than n
                           findings). Default: no limit
+  --rule-option <json>    Options of sleepless/no-sleep-polling, as a JSON object, to name your own
+                          helpers: '{"pollingFunctions":["waitFor"],"sleepFunctions":["pause"]}'.
+                          Over the "sleepless" key of the nearest package.json, which takes the same object
   -h, --help              Show this help
   -v, --version           Show the version
 
@@ -59,25 +64,52 @@ Examples:
   npx sleepless --warn --max-warnings 10          tolerate up to 10 known findings while adopting it
 `;
 
+const OPTIONS = {
+  fix: { type: 'boolean', default: false },
+  format: { type: 'string', short: 'f', default: 'stylish' },
+  'output-file': { type: 'string', short: 'o' },
+  'type-aware': { type: 'boolean', default: false },
+  warn: { type: 'boolean', default: false },
+  'max-warnings': { type: 'string' },
+  'rule-option': { type: 'string', multiple: true, default: [] as string[] },
+  help: { type: 'boolean', short: 'h', default: false },
+  version: { type: 'boolean', short: 'v', default: false },
+} satisfies ParseArgsConfig['options'];
+
+/** `--format (-f)`: every option, with its short form. */
+const OPTION_NAMES = Object.entries(OPTIONS).map(([name, o]) => ('short' in o ? `--${name} (-${o.short})` : `--${name}`));
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
+}
+
+/** "Unknown option '--fromat'. Did you mean --format?" and the list of options. */
+function unknownOption(given: string): UsageError {
+  const name = given.startsWith('--') ? given.slice(2).split('=')[0]! : '';
+  const [closest] = Object.keys(OPTIONS)
+    .map((option) => ({ option, distance: editDistance(name, option) }))
+    .sort((a, b) => a.distance - b.distance);
+  const near = name !== '' && closest && closest.distance <= Math.max(2, Math.floor(name.length / 3));
+  return new UsageError(
+    `Unknown option '${given}'.${near ? ` Did you mean --${closest.option}?` : ''}\nOptions: ${OPTION_NAMES.join(', ')}`,
+  );
+}
+
 export function parseCliArgs(argv: readonly string[]): CliOptions {
   let parsed;
   try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      strict: true,
-      options: {
-        fix: { type: 'boolean', default: false },
-        format: { type: 'string', short: 'f', default: 'stylish' },
-        'output-file': { type: 'string', short: 'o' },
-        'type-aware': { type: 'boolean', default: false },
-        warn: { type: 'boolean', default: false },
-        'max-warnings': { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
-        version: { type: 'boolean', short: 'v', default: false },
-      },
-    });
+    parsed = parseArgs({ args: [...argv], allowPositionals: true, strict: true, options: OPTIONS });
   } catch (error) {
+    const unknown = /^Unknown option '([^']+)'/.exec((error as Error).message);
+    if ((error as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && unknown) throw unknownOption(unknown[1]!);
     throw new UsageError((error as Error).message);
   }
   const { values, positionals } = parsed;
@@ -102,6 +134,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     warn: values.warn,
     maxWarnings,
     outputFile: values['output-file'],
+    ruleOptions: values['rule-option'],
     help: values.help,
     version: values.version,
   };

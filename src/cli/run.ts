@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ESLint, type Linter } from 'eslint';
@@ -50,11 +50,69 @@ function commonAncestor(paths: readonly string[]): string {
   return common;
 }
 
-/** The rule levels of the recommended (or type-checked) config, as warnings with `--warn`. */
-function ruleLevels(options: CliOptions): Linter.RulesRecord {
+/** The rule that takes options: users name their own sleep and polling helpers there. */
+const OPTIONS_RULE = 'no-sleep-polling';
+
+/** Options of `sleepless/no-sleep-polling`, and where they were read, for error messages. */
+interface RuleOptions {
+  values: Record<string, unknown>;
+  sources: string[];
+}
+
+/**
+ * The options of `sleepless/no-sleep-polling`: the `"sleepless"` key of the nearest package.json (from the current
+ * directory up), then each `--rule-option`, later keys winning. Unknown keys are usage errors here; ESLint checks the
+ * values against the rule's schema when it loads the config.
+ */
+function readRuleOptions(options: CliOptions, cwd: string): RuleOptions {
+  const schema = rules[OPTIONS_RULE].meta.schema as readonly { properties?: Record<string, unknown> }[];
+  const known = Object.keys(schema[0]?.properties ?? {});
+  const values: Record<string, unknown> = {};
+  const sources: string[] = [];
+  const merge = (given: unknown, source: string) => {
+    if (typeof given !== 'object' || given === null || Array.isArray(given)) {
+      throw new UsageError(`${source} must be a JSON object of ${PREFIX}${OPTIONS_RULE} options (${known.join(', ')})`);
+    }
+    for (const key of Object.keys(given)) {
+      if (!known.includes(key)) throw new UsageError(`unknown option '${key}' in ${source}: use ${known.join(', ')}`);
+    }
+    Object.assign(values, given);
+    sources.push(source);
+  };
+  for (let dir = cwd; ; dir = path.dirname(dir)) {
+    const manifest = path.join(dir, 'package.json');
+    if (existsSync(manifest)) {
+      let pkg: { sleepless?: unknown };
+      try {
+        pkg = JSON.parse(readFileSync(manifest, 'utf8')) as { sleepless?: unknown };
+      } catch {
+        break; // not ours to judge: npm reports a broken package.json
+      }
+      if (pkg.sleepless !== undefined) merge(pkg.sleepless, `the "sleepless" key of ${path.relative(cwd, manifest) || 'package.json'}`);
+      break;
+    }
+    if (path.dirname(dir) === dir) break;
+  }
+  for (const json of options.ruleOptions) {
+    let given: unknown;
+    try {
+      given = JSON.parse(json);
+    } catch {
+      throw new UsageError(`--rule-option needs a JSON object, e.g. '{"pollingFunctions":["waitFor"]}'; got '${json}'`);
+    }
+    merge(given, '--rule-option');
+  }
+  return { values, sources };
+}
+
+/** The rule levels of the recommended (or type-checked) config, as warnings with `--warn`, with the user's options. */
+function ruleLevels(options: CliOptions, ruleOptions?: RuleOptions): Linter.RulesRecord {
   const config = plugin.configs[options.typeAware ? 'recommended-type-checked' : 'recommended'];
   const levels: Linter.RulesRecord = {};
-  for (const ruleId of Object.keys(config.rules ?? {})) levels[ruleId] = options.warn ? 'warn' : 'error';
+  for (const ruleId of Object.keys(config.rules ?? {})) {
+    const level = options.warn ? 'warn' : 'error';
+    levels[ruleId] = ruleId === `${PREFIX}${OPTIONS_RULE}` && ruleOptions?.sources.length ? [level, ruleOptions.values] : level;
+  }
   return levels;
 }
 
@@ -67,6 +125,7 @@ function buildConfig(
   options: CliOptions,
   tsParser: Linter.Parser | undefined,
   tsconfigRootDir: string | undefined,
+  ruleOptions: RuleOptions,
 ): Linter.Config[] {
   return [
     {
@@ -91,7 +150,7 @@ function buildConfig(
       files: [...JS_FILES, ...TS_FILES],
       plugins: { sleepless: plugin as unknown as ESLint.Plugin },
       linterOptions: { reportUnusedDisableDirectives: 'off', reportUnusedInlineConfigs: 'off' },
-      rules: ruleLevels(options),
+      rules: ruleLevels(options, ruleOptions),
     },
   ];
 }
@@ -170,6 +229,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   }
 
   try {
+    const ruleOptions = readRuleOptions(options, io.cwd);
     const files = await findFiles(options.paths, io.cwd);
     let tsconfigRootDir: string | undefined;
     if (options.typeAware) {
@@ -187,26 +247,46 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     const tsParser = files.some((file) => /\.[cm]?tsx?$/.test(file))
       ? ((await import('@typescript-eslint/parser')).default as Linter.Parser)
       : undefined;
-    const eslint = new ESLint({
-      cwd: commonAncestor([io.cwd, ...files]),
-      overrideConfigFile: true,
-      overrideConfig: buildConfig(options, tsParser, tsconfigRootDir),
-      fix: options.fix,
-      globInputPaths: false,
-      errorOnUnmatchedPattern: false,
-      warnIgnored: false,
-      ruleFilter: ({ ruleId }) => ruleId.startsWith(PREFIX),
-    });
-    const results = await lintInChunks(eslint, files, options, io);
+    // ESLint warns through process.emitWarning about the set-up it would use (an .eslintignore file in the tree,
+    // for one). This command uses none of it, so those warnings are not the user's business here: the instance
+    // keeps the function it was constructed with, and that one drops them.
+    const emitWarning = process.emitWarning;
+    let eslint: ESLint;
+    try {
+      process.emitWarning = () => {};
+      eslint = new ESLint({
+        cwd: commonAncestor([io.cwd, ...files]),
+        overrideConfigFile: true,
+        overrideConfig: buildConfig(options, tsParser, tsconfigRootDir, ruleOptions),
+        fix: options.fix,
+        globInputPaths: false,
+        errorOnUnmatchedPattern: false,
+        warnIgnored: false,
+        ruleFilter: ({ ruleId }) => ruleId.startsWith(PREFIX),
+      });
+    } finally {
+      process.emitWarning = emitWarning;
+    }
+    let results: ESLint.LintResult[];
+    try {
+      results = await lintInChunks(eslint, files, options, io);
+    } catch (error) {
+      const invalid = /Key "rules": Key "sleepless\/[\w-]+":?\s*([\s\S]*)/.exec((error as Error).message);
+      if (!invalid) throw error;
+      io.stderr.write(`sleepless: invalid options for ${PREFIX}${OPTIONS_RULE} (from ${[...new Set(ruleOptions.sources)].join(' and ')}): ${invalid[1]!.trim()}\n`);
+      return EXIT_FAILURE;
+    }
 
     let errors = 0;
     let warnings = 0;
     let fatal = 0;
     let filesWithFindings = 0;
+    let unparsed = 0;
     for (const result of results) {
       errors += result.errorCount;
       warnings += result.warningCount;
       fatal += result.fatalErrorCount;
+      if (result.fatalErrorCount > 0) unparsed++;
       if (result.messages.some((m) => !m.fatal)) filesWithFindings++;
       for (const message of result.messages.filter((m) => m.fatal)) {
         const where = `${path.relative(io.cwd, result.filePath)}:${message.line}:${message.column}`;
@@ -246,10 +326,13 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     }
     if (options.outputFile !== undefined || options.format !== 'stylish' || findings === 0) {
       const where = options.outputFile !== undefined ? ` (report in ${options.outputFile})` : '';
+      // A file that could not be parsed was not checked: never count it among the files with no findings.
+      const parsed = files.length - unparsed;
+      const notParsed = unparsed > 0 ? `; ${plural(unparsed, 'file')} could not be parsed` : '';
       const summary =
         findings === 0
-          ? `no findings in ${plural(files.length, 'file')}`
-          : `${plural(findings, 'finding')} in ${filesWithFindings} of ${plural(files.length, 'file')}`;
+          ? `no findings in ${unparsed > 0 ? `the ${plural(parsed, 'file')} that could be parsed` : plural(files.length, 'file')}${notParsed}`
+          : `${plural(findings, 'finding')} in ${filesWithFindings} of ${plural(files.length, 'file')}${notParsed}`;
       io.stderr.write(`sleepless: ${summary}${where}\n`);
     }
 
@@ -261,7 +344,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     }
     return EXIT_CLEAN;
   } catch (error) {
-    if (error instanceof MissingPathError) {
+    if (error instanceof MissingPathError || error instanceof UsageError) {
       io.stderr.write(`sleepless: ${error.message}\n`);
       return EXIT_FAILURE;
     }
