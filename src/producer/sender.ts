@@ -38,26 +38,55 @@ export interface SenderOptions {
  *
  * How many requests go at once adapts to the server, AIMD-style: a request that times out may well be stored by a
  * slow server anyway, and resending it at full concurrency makes duplicates and more load. So a timeout halves the
- * requests allowed in flight and doubles the per-attempt timeout (up to `maxRequestTimeout`); every answered request
- * adds one back, and once the limit is back to `maxConnections`, answered requests bring the timeout back down.
+ * requests allowed in flight and doubles the per-attempt timeout (up to `maxRequestTimeout`); answered requests add
+ * one back per round trip's worth of answers (1/concurrency each, as TCP's congestion avoidance), and once the limit
+ * is back to `maxConnections`, they bring the timeout back down.
  */
+/** One request on the wire: its abort switch and its deadline, which a timeout elsewhere may push back. */
+class InFlight {
+  readonly controller = new AbortController();
+  timer: NodeJS.Timeout | undefined;
+  timedOut = false;
+  /** The timeout its deadline was set with. */
+  timeout = 0;
+  constructor(readonly startedAtMono: number) {}
+
+  /** (Re)arms the deadline at startedAt + timeout; `onTimeout` runs once if it passes. */
+  arm(timeout: number, onTimeout: (request: InFlight) => void): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timeout = timeout;
+    this.timer = setTimeout(() => onTimeout(this), Math.max(0, this.startedAtMono + timeout - performance.now()));
+  }
+
+  disarm(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+}
+
 export class Sender {
   inFlight = 0;
-  /** Requests allowed in flight now, 1..maxConnections. */
-  concurrency: number;
+  /** Requests allowed in flight now, 1..maxConnections (a fraction while it grows back). */
+  #window: number;
   /** Per-attempt timeout now, requestTimeout..maxRequestTimeout. */
   timeout: number;
   /** Batches on the wire, for destroy() and for the oldest record's age. */
   readonly batches = new Set<Batch>();
-  readonly #controllers = new Map<Batch, AbortController>();
+  readonly #requests = new Map<Batch, InFlight>();
+  readonly #onTimeout = (request: InFlight): void => this.#timedOut(request);
 
   constructor(
     private readonly client: KinesisClient,
     private readonly options: SenderOptions,
     private readonly onOutcome: OutcomeHandler,
   ) {
-    this.concurrency = options.maxConnections;
+    this.#window = options.maxConnections;
     this.timeout = options.requestTimeout;
+  }
+
+  /** Requests allowed in flight now, 1..maxConnections. */
+  get concurrency(): number {
+    return Math.floor(this.#window);
   }
 
   get hasCapacity(): boolean {
@@ -66,7 +95,10 @@ export class Sender {
 
   /** Aborts every request on the wire; their outcomes still arrive (as errors). */
   abortAll(): void {
-    for (const controller of this.#controllers.values()) controller.abort();
+    for (const request of this.#requests.values()) {
+      request.disarm();
+      request.controller.abort();
+    }
   }
 
   /** Starts one request; the returned promise never rejects. */
@@ -74,39 +106,48 @@ export class Sender {
     this.inFlight++;
     this.batches.add(batch);
     const timing: RequestTiming = { startedAt: Date.now(), startedAtMono: performance.now(), endedAtMono: 0 };
-    const controller = new AbortController();
-    this.#controllers.set(batch, controller);
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort();
-    }, this.timeout);
+    const request = new InFlight(timing.startedAtMono);
+    this.#requests.set(batch, request);
+    request.arm(this.timeout, this.#onTimeout);
     let outcome: RequestOutcome;
     try {
-      const output: PutRecordsCommandOutput = await this.client.send(new PutRecordsCommand({ StreamName: batch.stream.name, Records: batch.entries }), { abortSignal: controller.signal });
+      const output: PutRecordsCommandOutput = await this.client.send(new PutRecordsCommand({ StreamName: batch.stream.name, Records: batch.entries }), { abortSignal: request.controller.signal });
       outcome = readResponse(output, batch.entries.length);
     } catch (error) {
-      outcome = { kind: 'error', error: classifyRequestError(error, timedOut) };
+      outcome = { kind: 'error', error: classifyRequestError(error, request.timedOut) };
     } finally {
-      clearTimeout(timer);
+      request.disarm();
       timing.endedAtMono = performance.now();
       this.inFlight--;
       this.batches.delete(batch);
-      this.#controllers.delete(batch);
+      this.#requests.delete(batch);
     }
-    this.#adapt(timedOut, outcome.kind === 'response');
+    if (outcome.kind === 'response') this.#answered();
     this.onOutcome(batch, outcome, timing);
   }
 
-  #adapt(timedOut: boolean, answered: boolean): void {
-    const { maxConnections, requestTimeout, maxRequestTimeout } = this.options;
-    if (timedOut) {
-      this.concurrency = Math.max(1, Math.floor(this.concurrency / 2));
-      this.timeout = Math.min(maxRequestTimeout, this.timeout * 2);
-    } else if (answered) {
-      if (this.concurrency < maxConnections) this.concurrency++;
-      else if (this.timeout > requestTimeout) this.timeout = Math.max(requestTimeout, Math.floor(this.timeout * 0.9));
-    }
+  /**
+   * A request passed its deadline: abort it, halve the window and double the timeout, and give the requests still
+   * on the wire the longer deadline too: a burst queued at a slow server would otherwise time out one request after
+   * another and be sent twice. Requests whose deadline was set with an older, shorter timeout do not cut again,
+   * so one burst halves the window once per doubling, not once per request.
+   */
+  #timedOut(request: InFlight): void {
+    request.timedOut = true;
+    request.timer = undefined;
+    request.controller.abort();
+    if (request.timeout < this.timeout) return;
+    this.#window = Math.max(1, Math.floor(this.#window / 2));
+    const longer = Math.min(this.options.maxRequestTimeout, this.timeout * 2);
+    if (longer === this.timeout) return;
+    this.timeout = longer;
+    for (const other of this.#requests.values()) if (!other.timedOut) other.arm(longer, this.#onTimeout);
+  }
+
+  #answered(): void {
+    const { maxConnections, requestTimeout } = this.options;
+    if (this.#window < maxConnections) this.#window = Math.min(maxConnections, this.#window + 1 / Math.floor(this.#window));
+    else if (this.timeout > requestTimeout) this.timeout = Math.max(requestTimeout, Math.floor(this.timeout * 0.9));
   }
 }
 
