@@ -2,7 +2,7 @@ import type { TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES as T } from '@typescript-eslint/utils';
 import { calleeName, childNodes, isFunction, pathOf, staticPropertyName, unwrap, type FunctionNode, type Node } from './ast.js';
 import type { FileContext } from './context.js';
-import { callerView, exportedFunction, moduleContext } from './dependence/modules.js';
+import { callerView, exportedFunction, moduleContext, moduleText } from './dependence/modules.js';
 import { describeDelay, EMPTY_ENV, evaluateNumber, type Delay, type Environment } from './evaluate.js';
 import { isGlobalName, resolveName, type Binding } from './scope.js';
 import { typedHelperDelay } from './typed-sleep.js';
@@ -340,6 +340,8 @@ function importedHelperSleep(
   const callee = unwrap(call.callee);
   const name = callee.type === T.Identifier ? callee.name : callee.type === T.MemberExpression ? staticPropertyName(callee) : null;
   if (name !== null && ctx.names.has(name)) return undefined; // declared a sleep by the `sleepFunctions` option
+  // A name that says nothing, from a file that names no timer: no need to parse it to know it is no sleep.
+  if ((name === null || !SLEEP_NAME.test(name)) && !mayDefineSleep(moduleText(ctx, module), ctx)) return undefined;
   const moduleCtx = moduleContext(ctx, module);
   const found = moduleCtx && exportedFunction(moduleCtx, exportName);
   if (!found) return undefined;
@@ -349,6 +351,16 @@ function importedHelperSleep(
 }
 
 const TIMER_NAMES = new Set(['setTimeout', 'setImmediate', 'nextTick', 'queueMicrotask']);
+/** What a file that defines (or re-exports) a sleep helper names somewhere in its text. */
+const SLEEP_WORDS = /\b(setTimeout|setImmediate|nextTick|queueMicrotask|scheduler|promisify|timers|sleep|delay|wait|pause|snooze|nap)|\bexport\s*(\*|\{)/i;
+
+function mayDefineSleep(text: string | null, ctx: FileContext): boolean {
+  if (text === null) return false;
+  if (SLEEP_WORDS.test(text)) return true;
+  for (const name of ctx.names) if (text.includes(name)) return true;
+  for (const module of ctx.modules.keys()) if (text.includes(module)) return true;
+  return false;
+}
 
 /** A function that arms a timer or awaits a sleep somewhere in its body (memoised per function). */
 function sleepsInside(fn: FunctionNode, ctx: FileContext, depth: number): boolean {

@@ -6,7 +6,7 @@ import type { TSESLint } from '@typescript-eslint/utils';
 import { SourceCode } from 'eslint';
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { getFileContext, type FileContext } from '../../src/analysis/context.js';
-import { clearModuleCache, exportedFunction, moduleContext, moduleParseCount } from '../../src/analysis/dependence/modules.js';
+import { clearModuleCache, exportedFunction, moduleContext, moduleParseCount, moduleText } from '../../src/analysis/dependence/modules.js';
 
 const root = mkdtempSync(join(tmpdir(), 'sleepless-modules-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -170,6 +170,27 @@ describe('moduleContext: parsed once per process and version', () => {
     expect(text()).toBe('function pause() { return 1; }');
     writeFileSync(join(dir, 'impl.ts'), 'export function pause() { return 22; }');
     expect(text()).toBe('function pause() { return 22; }');
+  });
+});
+
+describe('moduleText: the text without a parse', () => {
+  it('reads the module once per version and parses nothing; moduleContext then parses it once', () => {
+    const dir = project({ 'store.ts': 'export async function save(x: unknown) { return x; }' });
+    const main = join(dir, 'main.ts');
+    const before = moduleParseCount();
+    expect(moduleText(linted(main), './store')).toBe('export async function save(x: unknown) { return x; }');
+    expect(moduleText(linted(main), './store.js')).toBe('export async function save(x: unknown) { return x; }');
+    expect(moduleParseCount() - before).toBe(0);
+    expect(moduleContext(linted(main), './store')).not.toBeNull();
+    expect(moduleContext(linted(main), './store')).not.toBeNull();
+    expect(moduleParseCount() - before).toBe(1);
+    writeFileSync(join(dir, 'store.ts'), 'export const save = 1;');
+    expect(moduleText(linted(main), './store')).toBe('export const save = 1;');
+  });
+
+  it.each([['a package', 'delay'], ['a missing file', './nowhere']])('null for %s', (_what, specifier) => {
+    const dir = project({});
+    expect(moduleText(linted(join(dir, 'main.ts')), specifier)).toBeNull();
   });
 });
 

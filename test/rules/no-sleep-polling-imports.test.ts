@@ -2,7 +2,12 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { RuleTester } from '@typescript-eslint/rule-tester';
-import { afterAll } from 'vitest';
+import { Linter, type Rule } from 'eslint';
+import tseslint from 'typescript-eslint';
+import { afterAll, describe, expect, it } from 'vitest';
+import { getFileContext } from '../../src/analysis/context.js';
+import { moduleParseCount } from '../../src/analysis/dependence/modules.js';
+import { describeSleep } from '../../src/analysis/sleep.js';
 import rule, { type MessageIds, type Options } from '../../src/rules/no-sleep-polling.js';
 import { at, valid } from './cases.js';
 
@@ -44,6 +49,8 @@ const files: Record<string, string> = {
     'module.exports = { sleepFor, other: () => 1 };',
   ].join('\n'),
   'src/legacy-default.cjs': 'module.exports = (ms) => new Promise((r) => setTimeout(r, ms));',
+  // Names no timer: a call of its function is no sleep, known without parsing the file.
+  'src/store.ts': 'export async function save(item: unknown) { return JSON.stringify(item); }',
   'src/broken.ts': 'export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms)',
 };
 for (const [name, text] of Object.entries(files)) {
@@ -135,4 +142,40 @@ ruleTester.run('no-sleep-polling: sleep helpers of relative imports', rule, {
       options: [{ sleepFunctions: ['wait'] }],
     }),
   ],
+});
+
+describe('sleep recognition parses a relative module only when it may hold a sleep', () => {
+  /** What describeSleep says of each awaited expression of `code`, linted as `<dir>/src/other.ts`. */
+  const sleeps = (code: string) => {
+    const found: (string | null)[] = [];
+    const probe: Rule.RuleModule = {
+      meta: { type: 'problem', schema: [] },
+      create(context) {
+        const ctx = getFileContext(context.sourceCode as never, {}, context.physicalFilename);
+        return { AwaitExpression(node) { const sleep = describeSleep(node.argument as never, ctx); found.push(sleep && `${sleep.via} ${sleep.delay.value}`); } };
+      },
+    };
+    const linter = new Linter({ cwd: root });
+    const messages = linter.verify(code, [{
+      files: ['**/*.ts'],
+      languageOptions: { parser: tseslint.parser as Linter.Parser },
+      plugins: { test: { rules: { probe } } },
+      rules: { 'test/probe': 'error' },
+    }], { filename: join(root, 'src', 'other.ts') });
+    expect(messages).toEqual([]);
+    return found;
+  };
+
+  it('a file that names no timer is read, not parsed, for a call whose name says nothing', () => {
+    const before = moduleParseCount();
+    expect(sleeps(`import { save } from './store'; export async function run(i: string) { await save(i); }`)).toEqual([null]);
+    expect(moduleParseCount()).toBe(before);
+  });
+
+  it('a file that names a timer is parsed once to judge its helpers', () => {
+    expect(sleeps(`import { settle } from './util'; export async function run() { await settle(5); }`)).toEqual(['settle() 5']);
+    const after = moduleParseCount();
+    expect(sleeps(`import { settle, tick } from './util'; export async function run() { await settle(6); await tick(); }`)).toEqual(['settle() 6', 'tick() 30']);
+    expect(moduleParseCount()).toBe(after);
+  });
 });

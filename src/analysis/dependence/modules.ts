@@ -37,8 +37,14 @@ const MAX_REEXPORT_DEPTH = 3;
 interface CachedModule {
   readonly mtimeMs: number;
   readonly size: number;
-  /** Null when the file could not be read or parsed: remembered, so a broken file is not re-parsed either. */
-  readonly sourceCode: Readonly<TSESLint.SourceCode> | null;
+  /** The file's text (without a BOM); null when it cannot be read or is too large to be a helper. */
+  readonly text: string | null;
+  readonly hasBOM: boolean;
+  /**
+   * Parsed on first need (`undefined` until then); null when it does not parse: remembered, so a broken file
+   * is not parsed again either.
+   */
+  sourceCode?: Readonly<TSESLint.SourceCode> | null;
 }
 
 /** Absolute path → the parsed file, in least-recently-used order (a Map keeps insertion order). */
@@ -108,16 +114,19 @@ function setParents(root: Node, visitorKeys: Readonly<Record<string, readonly st
   }
 }
 
-function parseFile(path: string): Readonly<TSESLint.SourceCode> | null {
-  let text: string;
+function readText(path: string, stats: Stats): { text: string | null; hasBOM: boolean } {
+  if (stats.size > MAX_FILE_BYTES) return { text: null, hasBOM: false };
   try {
-    text = readFileSync(path, 'utf8');
+    const text = readFileSync(path, 'utf8');
+    const hasBOM = text.charCodeAt(0) === 0xfeff;
+    return { text: hasBOM ? text.slice(1) : text, hasBOM };
   } catch {
-    return null;
+    return { text: null, hasBOM: false };
   }
+}
+
+function parseFile(path: string, text: string, hasBOM: boolean): Readonly<TSESLint.SourceCode> | null {
   parses += 1;
-  const hasBOM = text.charCodeAt(0) === 0xfeff;
-  if (hasBOM) text = text.slice(1);
   const jsx = JSX_EXTENSIONS.has(extname(path));
   // A module first; sloppy CommonJS (`with`, octal literals, `delete x`) parses only as a script.
   for (const sourceType of ['module', 'script'] as const) {
@@ -151,19 +160,32 @@ function parseFile(path: string): Readonly<TSESLint.SourceCode> | null {
   return null;
 }
 
-/** The parsed file at `path` in the version `stats` describes: parsed at most once per process per version. */
-function parsedModule(path: string, stats: Stats): Readonly<TSESLint.SourceCode> | null {
+/** The file at `path` in the version `stats` describes: read at most once per process per version. */
+function cachedModule(path: string, stats: Stats): CachedModule {
   const cached = parsed.get(path);
-  if (cached && cached.mtimeMs === stats.mtimeMs && cached.size === stats.size) {
-    parsed.delete(path);
-    parsed.set(path, cached);
-    return cached.sourceCode;
-  }
-  const sourceCode = stats.size > MAX_FILE_BYTES ? null : parseFile(path);
   parsed.delete(path);
-  parsed.set(path, { mtimeMs: stats.mtimeMs, size: stats.size, sourceCode });
+  if (cached && cached.mtimeMs === stats.mtimeMs && cached.size === stats.size) {
+    parsed.set(path, cached);
+    return cached;
+  }
+  const entry: CachedModule = { mtimeMs: stats.mtimeMs, size: stats.size, ...readText(path, stats) };
+  parsed.set(path, entry);
   while (parsed.size > MAX_CACHED_FILES) parsed.delete(parsed.keys().next().value!);
-  return sourceCode;
+  return entry;
+}
+
+/** The parsed file: parsed at most once per process per version. */
+function parsedModule(path: string, entry: CachedModule): Readonly<TSESLint.SourceCode> | null {
+  if (entry.sourceCode === undefined) entry.sourceCode = entry.text === null ? null : parseFile(path, entry.text, entry.hasBOM);
+  return entry.sourceCode;
+}
+
+/** The file a relative specifier names from the linted file, other than that file itself. */
+function resolveModule(ctx: FileContext, specifier: string): { path: string; stats: Stats } | null {
+  const filename = absoluteFilename(ctx);
+  if (!filename || !isRelative(specifier)) return null;
+  const file = resolveFile(dirname(filename), specifier);
+  return file && resolve(file.path) !== resolve(filename) ? file : null;
 }
 
 /**
@@ -191,8 +213,7 @@ const resolved = new WeakMap<FileContext, Map<string, FileContext | null>>();
  * the file `ctx` lints; null when not relative, not found, unreadable or unparseable (never throws).
  */
 export function moduleContext(ctx: FileContext, specifier: string): FileContext | null {
-  const filename = absoluteFilename(ctx);
-  if (!filename || !isRelative(specifier)) return null;
+  if (!isRelative(specifier)) return null;
   const memo = foreignAsts.has(ctx.sourceCode.ast) ? null : resolved.get(ctx) ?? new Map<string, FileContext | null>();
   if (memo) {
     if (memo.has(specifier)) return memo.get(specifier)!;
@@ -200,8 +221,8 @@ export function moduleContext(ctx: FileContext, specifier: string): FileContext 
   }
   let result: FileContext | null;
   try {
-    const file = resolveFile(dirname(filename), specifier);
-    const sourceCode = file && resolve(file.path) !== resolve(filename) ? parsedModule(file.path, file.stats) : null;
+    const file = resolveModule(ctx, specifier);
+    const sourceCode = file && parsedModule(file.path, cachedModule(file.path, file.stats));
     result = sourceCode && file ? getFileContext(sourceCode, ctx.options, file.path) : null;
   } catch {
     result = null;
@@ -209,6 +230,31 @@ export function moduleContext(ctx: FileContext, specifier: string): FileContext 
   memo?.set(specifier, result);
   return result;
 }
+
+/**
+ * The text of the module a relative specifier names (resolved as `moduleContext` does), read once per process
+ * per version and not parsed: a cheap look before a parse (a file that names no timer holds no sleep helper).
+ * Null when not relative, not found or unreadable.
+ */
+export function moduleText(ctx: FileContext, specifier: string): string | null {
+  const memo = foreignAsts.has(ctx.sourceCode.ast) ? null : texts.get(ctx) ?? new Map<string, string | null>();
+  if (memo) {
+    if (memo.has(specifier)) return memo.get(specifier)!;
+    texts.set(ctx, memo);
+  }
+  let text: string | null;
+  try {
+    const file = resolveModule(ctx, specifier);
+    text = file ? cachedModule(file.path, file.stats).text : null;
+  } catch {
+    text = null;
+  }
+  memo?.set(specifier, text);
+  return text;
+}
+
+/** As `resolved`, for `moduleText`. */
+const texts = new WeakMap<FileContext, Map<string, string | null>>();
 
 type Exported = { fn: FunctionNode; ctx: FileContext } | null;
 
