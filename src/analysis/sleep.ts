@@ -345,9 +345,13 @@ function importedHelperSleep(
   const moduleCtx = moduleContext(ctx, module);
   const found = moduleCtx && exportedFunction(moduleCtx, exportName);
   if (!found) return undefined;
-  const sleep = helperSleep(found.fn, call, callerView(found.ctx, ctx), env, depth);
-  if (sleep) return sleep;
-  return sleepsInside(found.fn, found.ctx, depth) ? undefined : null;
+  try {
+    const sleep = helperSleep(found.fn, call, callerView(found.ctx, ctx), env, depth);
+    if (sleep) return sleep;
+    return sleepsInside(found.fn, found.ctx, depth) ? undefined : null;
+  } catch {
+    return undefined; // another file's code this analysis cannot read is unknown, never a crash of the lint
+  }
 }
 
 const TIMER_NAMES = new Set(['setTimeout', 'setImmediate', 'nextTick', 'queueMicrotask']);
