@@ -55,12 +55,13 @@ describe('producer examples in the docs', () => {
       'docs/producer.md: Bringing your own client',
     ]);
     // Not programs: the README's polling loop (a lint example: test/readme.test.ts checks its message and fix) and
-    // the API signatures of put(), flush() and close() (declarations, not statements).
+    // the API signatures of put(), flush(), close() and destroy() (declarations, not statements).
     expect(blocks.filter((b) => !isProgram(b)).map((b) => `${b.source}: ${b.fence.heading}`)).toEqual([
       'README.md: What it finds',
       'docs/producer.md: put()',
       'docs/producer.md: flush()',
       'docs/producer.md: close()',
+      'docs/producer.md: destroy()',
     ]);
   });
 
