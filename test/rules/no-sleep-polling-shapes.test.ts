@@ -76,7 +76,8 @@ ruleTester.run('no-sleep-polling (shapes of real code)', rule, {
     export function retry(fn) { for (;;) { try { return fn(); } catch { Atomics.wait(cell, 0, 0, 100); } } }`),
     // --- a recursion that asks the server each round, or that passes a new attempt count
     valid(`${SLEEP}export async function poll(api) { const s = await api.status(); if (s === 'done') return; await sleep(1000); return poll(api); }`),
-    valid(`${SLEEP}export async function again(job, n = 0) { if (job.done || n > 5) return; await sleep(100); return again(job, n + 1); }`),
+    // --- a re-arm that passes a new attempt count it never gives up on is a retry
+    valid(`export class C { ready = false; attempt(n) { if (this.ready) return; setTimeout(this.attempt.bind(this), 100, n + 1); } }`),
     // --- a value fetched once before the wait is an argument, not a remote read
     valid(`${SLEEP}export async function fetched(api) { const id = await api.id(); while (true) { if (id) return id; await sleep(10); } }`),
   ],
@@ -169,6 +170,18 @@ ruleTester.run('no-sleep-polling (shapes of real code)', rule, {
       { messageId: 'rearmPolled', data: { condition: 'job.done', interval: '10 ms', timer: 'until()' } }),
     inv(`${SLEEP}export class Boot { ready = false; async wait() { if (this.ready) return; await sleep(25); await @@this.wait(); } }`,
       { messageId: 'rearmPolled', data: { condition: 'this.ready', interval: '25 ms', timer: 'wait()' } }),
+    // --- an attempt counter passed to the next round bounds the wait, like a deadline
+    inv(`${SLEEP}export async function again(job, n = 0) { if (job.done || n > 5) return; await sleep(100); return @@again(job, n + 1); }`,
+      { messageId: 'rearmPolled', data: { condition: 'job.done', interval: '100 ms', timer: 'again()' } }),
+    inv(`export function retryIfMissing(selector, callback, attempt = 0) {
+      const el = document.querySelector(selector);
+      if (el) return callback(el);
+      if (attempt === 100) return;
+      @@setTimeout(() => { retryIfMissing(selector, callback, ++attempt); }, 50);
+    }`, dom('el', 'every 50 ms', ' by re-arming `setTimeout`')),
+    // --- taking from a queue to test what was taken reads it
+    inv(`${SLEEP}export class Mock { queued = []; async next() { @@for (;;) { const task = this.queued.pop(); if (task !== undefined) return task; await sleep(1); } } }`,
+      polled('task !== undefined', '1 ms')),
     // --- helpers that sleep-poll a synchronous predicate: the helper is reported, once
     inv(`${SLEEP}export async function eventually(assertion, timeout, every = 50) {
       const start = Date.now();
@@ -178,6 +191,37 @@ ruleTester.run('no-sleep-polling (shapes of real code)', rule, {
       }
       throw last;
     }`, predicate('eventually()', 'assertion()', 'every `every` ms')),
+    inv(`export function waitFor(predicate) {
+      const waiting = (resolve) => { if (predicate()) resolve(); else @@setTimeout((_) => waiting(resolve), 1); };
+      return new Promise(waiting);
+    }`, predicate('waitFor()', 'predicate()', 'every 1 ms')),
+    inv(`export function waitUntil(fn, maxWait = 4000) {
+      return new Promise((resolve, reject) => {
+        const start = Date.now();
+        const check = () => {
+          const result = fn();
+          if (result || Date.now() - start > maxWait) { if (result) resolve(result); else reject(result); }
+          else @@setTimeout(check, 25);
+        };
+        check();
+      });
+    }`, predicate('waitUntil()', 'result', 'every 25 ms')),
+    atEach(`function waitForChange(fn) {
+      const initial = fn();
+      return new Promise((resolve, reject) => {
+        let count = 0;
+        const int = @@setInterval(() => {
+          const updated = fn();
+          if (initial !== updated) { resolve(updated); clearInterval(int); }
+          if (count > 100000) reject(new Error('timeout'));
+          count++;
+        }, 1);
+      });
+    }
+    export class W { pid = 1; changed() { return @@waitForChange(() => this.pid); } }`, [
+      predicate('waitForChange()', 'initial !== updated', 'every 1 ms'),
+      { messageId: 'helperPolled', data: { condition: 'this.pid', interval: '1 ms', helper: 'waitForChange()' } },
+    ]),
     inv(`export function until(condition, ms = 1000) {
       return new Promise((resolve) => { const id = @@setInterval(() => { if (condition()) { resolve(); clearInterval(id); } }, ms); });
     }`, predicate('until()', 'condition()', 'every `ms` ms')),

@@ -316,7 +316,8 @@ function isSharedVariable(variable: TSESLint.Scope.Variable, loop: Node): boolea
   const declaredIn = variable.scope.variableScope.block as Node;
   if (loopFunction === null ? declaredIn.type !== T.Program : declaredIn !== loopFunction) {
     // Declared outside the waiting function: shared unless nobody ever writes it after its declaration.
-    return variable.references.some((r) => r.isWrite() && !r.init) || def.type === 'Parameter';
+    // A parameter of an outer function that nobody reassigns is a value; its members are read as state anyway.
+    return variable.references.some((r) => r.isWrite() && !r.init);
   }
   return variable.references.some((r) => {
     if (!r.isWrite() || r.init) return false;

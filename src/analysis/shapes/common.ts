@@ -103,26 +103,27 @@ const SETTLE_FAILURE = /^(reject|fail|onTimeout|onError|timeout|giveUp)$/i;
  */
 export function isFailureBranch(branch: Node, ctx: FileContext): boolean {
   let failure = false;
+  let success = false;
   walkSameFunction(branch, ctx.sourceCode.visitorKeys, (n) => {
-    if (failure) return false;
     if (n.type === T.ThrowStatement) failure = true;
-    else if (n.type === T.ReturnStatement && n.argument && unwrap(n.argument).type === T.CallExpression) {
-      const call = unwrap(n.argument) as TSESTree.CallExpression;
-      const name = call.callee.type === T.Identifier ? call.callee.name : null;
-      if (name !== null && /^(reject|cb|callback|done|next)$/.test(name) && call.arguments[0] && isErrorValue(call.arguments[0] as Node)) failure = true;
-    } else if (n.type === T.CallExpression) {
+    else if (n.type === T.CallExpression) {
       const callee = unwrap(n.callee);
       const name = callee.type === T.Identifier ? callee.name : callee.type === T.MemberExpression ? staticPropertyName(callee) : null;
       if (name === null) return undefined;
       if (SETTLE_FAILURE.test(name)) failure = true;
-      else if (name === 'resolve' && n.arguments.length === 1) {
-        const arg = unwrap(n.arguments[0] as Node);
-        if (arg.type === T.Literal ? FAILURE_VALUE.test(String(arg.value)) : arg.type === T.Identifier && arg.name === 'undefined') failure = true;
-      } else if (/^(cb|callback|done|next)$/.test(name) && n.arguments[0] && isErrorValue(n.arguments[0] as Node)) failure = true;
+      else if (name === 'resolve') {
+        const arg = n.arguments[0] && unwrap(n.arguments[0] as Node);
+        if (arg && (arg.type === T.Literal ? FAILURE_VALUE.test(String(arg.value)) : arg.type === T.Identifier && arg.name === 'undefined')) failure = true;
+        else success = true;
+      } else if (/^(cb|callback|done|next)$/.test(name)) {
+        if (n.arguments[0] && isErrorValue(n.arguments[0] as Node)) failure = true;
+        else success = true;
+      }
     }
     return undefined;
   });
-  return failure;
+  // A branch that settles both ways (`if (result) resolve(result); else reject(…)`) holds the success.
+  return failure && !success;
 }
 
 function isErrorValue(node: Node): boolean {
@@ -146,9 +147,54 @@ export function endsWith(statement: TSESTree.Statement, types: readonly string[]
 export function hasWorkCall(node: Node, ctx: FileContext): boolean {
   let found = false;
   walkSameFunction(node, ctx.sourceCode.visitorKeys, (n) => {
+    // Settling the wait's promise, or building the error it settles with, is an exit, not work.
+    if (n.type === T.CallExpression && isSettleCall(n)) return false;
     if (n.type === T.CallExpression && !isLoggingCall(n) && !isReadOnlyCall(n, ctx)) found = true;
-    if (n.type === T.NewExpression && !isReadOnlyCall(n, ctx)) found = true;
+    if (n.type === T.NewExpression && !isReadOnlyCall(n, ctx) && !(n.callee.type === T.Identifier && /Error$/.test(n.callee.name))) found = true;
     return !found;
   });
   return found;
+}
+
+/**
+ * The declarations whose values feed the exits' tests, directly or through other such declarations
+ * (`const t = video.currentTime; const d = t - start; if (d > 0) …`): reads for the check, not work.
+ */
+export function declarationsFeeding(root: Node, conditions: readonly Node[], ctx: FileContext): Set<Node> {
+  const names = new Set<string>();
+  const addNames = (node: Node) =>
+    walkSameFunction(node, ctx.sourceCode.visitorKeys, (n) => {
+      if (n.type === T.Identifier) names.add(n.name);
+      return undefined;
+    });
+  conditions.forEach(addNames);
+  const declarators: TSESTree.VariableDeclarator[] = [];
+  walkSameFunction(root, ctx.sourceCode.visitorKeys, (n) => {
+    if (n.type === T.VariableDeclarator && n.init) declarators.push(n);
+    return undefined;
+  });
+  const feeding = new Set<Node>();
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const d of declarators) {
+      if (feeding.has(d)) continue;
+      const declared: string[] = [];
+      walkSameFunction(d.id, ctx.sourceCode.visitorKeys, (n) => {
+        if (n.type === T.Identifier) declared.push(n.name);
+        return undefined;
+      });
+      if (declared.some((name) => names.has(name))) {
+        feeding.add(d);
+        addNames(d.init!);
+        changed = true;
+      }
+    }
+  }
+  return feeding;
+}
+
+/** `resolve(…)`, `reject(…)`: settling the wait's own promise is an exit, not work. */
+export function isSettleCall(call: TSESTree.CallExpression): boolean {
+  const callee = unwrap(call.callee);
+  return callee.type === T.Identifier && /^(resolve|reject|res|rej)$/.test(callee.name);
 }

@@ -7,7 +7,7 @@ import { bindParameters, EMPTY_ENV, type Delay } from '../evaluate.js';
 import type { Wait } from '../model.js';
 import { findVariable, resolveName, type Binding } from '../scope.js';
 import { describeSleep } from '../sleep.js';
-import { callbackFunction, collectWrites, hasAwaitOrYield } from './common.js';
+import { callbackFunction, collectWrites, declarationsFeeding, hasAwaitOrYield } from './common.js';
 import { intervalShape } from './interval.js';
 import { loopExits } from './loop.js';
 import { rearmExits } from './rearm.js';
@@ -50,6 +50,12 @@ function paramIndexCalled(conditions: Node[], fn: FunctionNode, ctx: FileContext
   return -1;
 }
 
+/** Conditions and the initialisers of the declarations that feed them (`const updated = fn(); if (updated !== initial)`). */
+function withFeeding(conditions: Node[], root: Node, ctx: FileContext): Node[] {
+  const inits = [...declarationsFeeding(root, conditions, ctx)].map((d) => (d as TSESTree.VariableDeclarator).init!);
+  return [...conditions, ...inits];
+}
+
 /** The parameter of `fn` called anywhere in `root` (awaited or not), or -1. */
 function paramIndexCalledIn(root: Node, fn: FunctionNode, ctx: FileContext): number {
   return paramIndexCalled([root], fn, ctx);
@@ -77,7 +83,7 @@ function helperShape(fn: FunctionNode, ctx: FileContext, depth = 0): HelperShape
   const visit = (node: Node): void => {
     if (shape) return;
     if (node.type === T.WhileStatement || node.type === T.DoWhileStatement || node.type === T.ForStatement) {
-      const index = paramIndexCalled(loopExits(node, ctx).flatMap((e) => e.conditions), fn, ctx);
+      const index = paramIndexCalled(withFeeding(loopExits(node, ctx).flatMap((e) => e.conditions), node, ctx), fn, ctx);
       const sleep = index >= 0 ? firstSleep(node.body) : null;
       if (sleep) shape = { predicateIndex: index, sleep, delay: null, ctx };
     }
@@ -86,7 +92,7 @@ function helperShape(fn: FunctionNode, ctx: FileContext, depth = 0): HelperShape
       const conditions =
         timer === 'setInterval' ? intervalShape(node, ctx)?.exits.flatMap((e) => e.conditions) :
         timer === 'setTimeout' ? rearmExits(node, ctx)?.exits.flatMap((e) => e.conditions) : undefined;
-      const index = conditions ? paramIndexCalled(conditions, fn, ctx) : -1;
+      const index = conditions ? paramIndexCalled(withFeeding(conditions, fn.body, ctx), fn, ctx) : -1;
       if (index >= 0) shape = { predicateIndex: index, sleep: null, delay: (node.arguments[1] as Node | undefined) ?? null, ctx };
       else if (!timer && depth < 2) {
         // An async function that sleeps and calls itself again: `const check = async () => { await sleep(d); … check() }`.

@@ -5,7 +5,7 @@ import type { FileContext } from '../context.js';
 import { calledFunction } from '../dependence/functions.js';
 import { EMPTY_ENV } from '../evaluate.js';
 import type { Exit, Wait } from '../model.js';
-import { callbackFunction, collectWrites, hasAwaitOrYield, isFailureBranch, isLoggingCall, hasWorkCall } from './common.js';
+import { callbackFunction, collectWrites, declarationsFeeding, hasAwaitOrYield, isFailureBranch, isLoggingCall, hasWorkCall } from './common.js';
 import { handlePath, timerDelay, timerFunction } from './timers.js';
 
 /** `clearInterval(handle)` (or `clearInterval(this)` in a non-arrow callback, as Node's timers allow). */
@@ -132,11 +132,12 @@ export function iterationOf(callback: FunctionNode, exitBranches: Node[], exits:
   let workCalls = 0;
   let logs = 0;
   const topClear = exitBranches.find((b) => b.parent === callback.body);
+  const reads = declarationsFeeding(callback.body, [...tests], ctx);
   walkSameFunction(callback.body, ctx.sourceCode.visitorKeys, (n) => {
     if (exitBranches.includes(n) || tests.has(n)) return false;
     // After a clear at the top of the callback, the rest is the continuation of the wait, not its work.
     if (topClear && n.parent === callback.body && n.range[0] > topClear.range[0]) return false;
-    if (n.type === T.VariableDeclarator) return false;
+    if (reads.has(n)) return false;
     if (n.type === T.CallExpression && isLoggingCall(n)) {
       logs++;
       return false;

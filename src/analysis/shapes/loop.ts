@@ -7,9 +7,10 @@ import { describeSleep, type SleepCall } from '../sleep.js';
 import { isComputedDelay } from '../evaluate.js';
 import type { Exit, Iteration, Wait, WaitDelay } from '../model.js';
 import { classifyAtom, conditionAtoms, readsWrittenPath } from '../dependence/atoms.js';
-import { addPatternWrites, addWrite, isFailureBranch, isLoggingCall, MUTATORS } from './common.js';
+import { addPatternWrites, addWrite, declarationsFeeding, isFailureBranch, isLoggingCall, MUTATORS } from './common.js';
 
 const PRIMITIVE_PROPS = /\.(length|size|byteLength)$/;
+const TAKERS: ReadonlySet<string> = new Set(['pop', 'shift', 'dequeue']);
 
 export function isConstantTrue(node: Node | null): boolean {
   if (node === null) return true;
@@ -164,7 +165,10 @@ export function iterationFacts(roots: Node[], loop: Node, checks: ReadonlySet<No
           const callee = unwrap(n.callee);
           if (callee.type === T.MemberExpression) {
             const method = staticPropertyName(callee);
-            if (method !== null && MUTATORS.has(method)) {
+            // Taking from a collection to test what was taken (`const task = queue.pop(); if (task) return task`)
+            // is how the check reads it: on an empty collection it changes nothing.
+            const takes = method !== null && TAKERS.has(method) && insideCheck(n, checks, loop);
+            if (method !== null && MUTATORS.has(method) && !takes) {
               addWrite(facts.written, callee.object);
               addWrite(facts.mutated, callee.object);
             }
@@ -202,7 +206,7 @@ export function iterationFacts(roots: Node[], loop: Node, checks: ReadonlySet<No
 function insideCheck(node: Node, checks: ReadonlySet<Node>, loop: Node): boolean {
   for (let p: Node | undefined = node; p && p !== loop; p = p.parent) {
     if (checks.has(p)) return true;
-    if (p.type === T.VariableDeclarator && p.init && contains(p.init, node) && !isFunction(unwrap(p.init))) return true;
+    if (p.type === T.VariableDeclarator && checks.has(p)) return true;
   }
   return false;
 }
@@ -233,6 +237,7 @@ export function loopShape(loop: LoopNode, ctx: FileContext): Wait | null {
   const roots: Node[] = [loop.body];
   if (loop.type === T.ForStatement && loop.update) roots.push(loop.update);
   if (loop.test) roots.push(loop.test);
+  for (const declaration of declarationsFeeding(loop.body, exits.flatMap((e) => e.conditions), ctx)) checks.add(declaration);
   const facts = iterationFacts(roots, loop, checks, ctx);
   if (facts.sleeps.length === 0) return null;
   // A counted run of microtask turns (`for (n = 50; !done && n > 0; --n) await Promise.resolve()`) only lets

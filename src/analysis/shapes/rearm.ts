@@ -5,7 +5,7 @@ import type { FileContext } from '../context.js';
 import { EMPTY_ENV, isComputedDelay } from '../evaluate.js';
 import type { Exit, Wait } from '../model.js';
 import { findVariable, resolveName } from '../scope.js';
-import { collectWrites, endsWith, hasAwaitOrYield, isFailureBranch, isLoggingCall } from './common.js';
+import { collectWrites, declarationsFeeding, endsWith, hasAwaitOrYield, isFailureBranch, isLoggingCall } from './common.js';
 import { timerDelay } from './timers.js';
 
 /** The name a method or property function is known by (`check` in `check() {}` or `check = () => {}`). */
@@ -38,46 +38,76 @@ export function namesSelf(calleeNode: Node, self: FunctionNode, ctx: FileContext
   return false;
 }
 
-/** Arguments that re-run `self` with the same inputs: its own parameters in place, or unchanging outer names. */
-export function sameInputs(args: readonly Node[], self: FunctionNode, ctx: FileContext): boolean {
+/**
+ * Arguments that re-run `self` with the same inputs: its own parameters in place, or unchanging outer names. An
+ * attempt counter (`++attempt`, `n + 1` in its own parameter's place) is accepted when `self` reads it to give up
+ * (`if (attempt === max) return`): it bounds the wait, like a deadline. Its name is added to `counters`.
+ */
+export function sameInputs(args: readonly Node[], self: FunctionNode, ctx: FileContext, counters: string[] = []): boolean {
   return args.every((arg, index) => {
     const a = unwrap(arg);
-    if (a.type !== T.Identifier) return false;
+    const param = self.params[index];
+    const paramName = param?.type === T.Identifier ? param.name : param?.type === T.AssignmentPattern && param.left.type === T.Identifier ? param.left.name : null;
+    if (a.type !== T.Identifier) {
+      const counted = a.type === T.UpdateExpression ? unwrap(a.argument)
+        : a.type === T.BinaryExpression && (a.operator === '+' || a.operator === '-') && unwrap(a.right).type === T.Literal ? unwrap(a.left) : null;
+      if (counted?.type === T.Identifier && counted.name === paramName && readsToGiveUp(self, paramName, ctx)) {
+        counters.push(paramName);
+        return true;
+      }
+      return false;
+    }
     const variable = findVariable(ctx.getScope(a), a.name);
     if (!variable || variable.defs.length === 0) return false;
     if (variable.references.some((r) => r.isWrite() && !r.init)) return false;
-    const param = self.params[index];
-    const paramName = param?.type === T.Identifier ? param.name : param?.type === T.AssignmentPattern && param.left.type === T.Identifier ? param.left.name : null;
     if (paramName === a.name) return true;
     // Declared outside self (`resolve` of an enclosing executor) and never written again.
     return !contains(self, variable.defs[0]!.name as Node);
   });
 }
 
+/** `self` tests `name` in an `if` that leaves (`if (attempt === maxAttempts) return;`). */
+function readsToGiveUp(self: FunctionNode, name: string, ctx: FileContext): boolean {
+  let found = false;
+  walkSameFunction(self.body, ctx.sourceCode.visitorKeys, (n) => {
+    if (found) return false;
+    if (n.type === T.IfStatement && endsWith(n.consequent, [T.ReturnStatement, T.ThrowStatement])) {
+      walkSameFunction(n.test, ctx.sourceCode.visitorKeys, (t) => {
+        if (t.type === T.Identifier && t.name === name) found = true;
+        return !found;
+      });
+    }
+    return undefined;
+  });
+  return found;
+}
+
 /** `setTimeout(self, …)`, `setTimeout(() => self(), …)`, `setTimeout(this.check, …)`; null for anything else. */
-function rearmTarget(call: TSESTree.CallExpression, self: FunctionNode, ctx: FileContext): boolean {
+function rearmTarget(call: TSESTree.CallExpression, self: FunctionNode, ctx: FileContext, counters: string[] = []): boolean {
   const target = call.arguments[0] && unwrap(call.arguments[0]);
   if (!target || target.type === T.SpreadElement) return false;
   const extra = call.arguments.slice(2) as Node[];
-  if (!isFunction(target)) return namesSelf(target, self, ctx) && sameInputs(extra, self, ctx);
-  if (target.params.length > 0) return false;
+  if (!isFunction(target)) return namesSelf(target, self, ctx) && sameInputs(extra, self, ctx, counters);
+  // `setTimeout(_ => check(resolve), 1)`: a parameter the arrow never reads changes nothing.
+  if (target.params.some((p) => p.type !== T.Identifier || (findVariable(ctx.getScope(target.body), p.name)?.references.length ?? 0) > 0)) return false;
   const body = target.body.type === T.BlockStatement
     ? target.body.body.length === 1 && target.body.body[0]!.type === T.ExpressionStatement ? target.body.body[0]!.expression : null
     : target.body;
   const inner = body && unwrap(body);
   if (!inner || inner.type !== T.CallExpression) return false;
-  return namesSelf(inner.callee, self, ctx) && sameInputs(inner.arguments as Node[], self, ctx);
+  return namesSelf(inner.callee, self, ctx) && sameInputs(inner.arguments as Node[], self, ctx, counters);
 }
 
 /**
  * Reduces a function that schedules itself again (`function check() { if (done) return resolve(); setTimeout(check, 50) }`)
  * to a wait: the tests on the way to the re-arm, and the guards before it, are its exits.
  */
-export function rearmExits(call: TSESTree.CallExpression, ctx: FileContext): { self: FunctionNode; exits: Exit[] } | null {
+export function rearmExits(call: TSESTree.CallExpression, ctx: FileContext): { self: FunctionNode; exits: Exit[]; counters: string[] } | null {
   const self = enclosingFunction(call);
-  if (!self || !rearmTarget(call, self, ctx)) return null;
+  const counters: string[] = [];
+  if (!self || !rearmTarget(call, self, ctx, counters)) return null;
   const exits = pathExits(call, self, ctx);
-  return exits.length > 0 ? { self, exits } : null;
+  return exits.length > 0 ? { self, exits, counters } : null;
 }
 
 /** The tests on the way from `self`'s body to `node`, and the `if (…) return` guards before it, as exits. */
@@ -107,16 +137,27 @@ export function pathExits(node: Node, self: FunctionNode, ctx: FileContext): Exi
 
 /** Calls on the re-arm path (not in a branch that stops polling, a condition, or a read feeding one): the function's own work. */
 function rearmWorkCalls(self: FunctionNode, exits: Exit[], call: TSESTree.CallExpression, ctx: FileContext): number {
+  // Only what runs on the way to the re-arm: the statements before it at each level, not the branches that stop.
   const conditions = exits.flatMap((e) => e.conditions);
+  const reads = declarationsFeeding(self.body, conditions, ctx);
   let count = 0;
-  walkSameFunction(self.body, ctx.sourceCode.visitorKeys, (n) => {
-    if (n === call || conditions.includes(n) || n.type === T.VariableDeclarator) return false;
-    if (n.parent && (n.parent.type === T.IfStatement || n.parent.type === T.ConditionalExpression) && n !== n.parent.test && !contains(n, call)) {
-      return false;
+  const countIn = (node: Node) =>
+    walkSameFunction(node, ctx.sourceCode.visitorKeys, (n) => {
+      if (conditions.includes(n) || reads.has(n)) return false;
+      if ((n.type === T.CallExpression && !isLoggingCall(n)) || n.type === T.NewExpression) count++;
+      return undefined;
+    });
+  let child: Node = call;
+  for (let p: Node | undefined = call.parent; p && child !== self.body; child = p, p = p.parent) {
+    if (p.type === T.BlockStatement) {
+      for (const statement of p.body) {
+        if (statement === child) break;
+        if (statement.type === T.IfStatement && !statement.alternate && endsWith(statement.consequent, [T.ReturnStatement, T.ThrowStatement])) continue;
+        countIn(statement);
+      }
     }
-    if ((n.type === T.CallExpression && !isLoggingCall(n)) || n.type === T.NewExpression) count++;
-    return undefined;
-  });
+    if (p === self.body) break;
+  }
   return count;
 }
 
@@ -124,13 +165,25 @@ export function rearmShape(call: TSESTree.CallExpression, timer: string, ctx: Fi
   const shape = rearmExits(call, ctx);
   if (!shape || hasAwaitOrYield(shape.self, ctx)) return null;
   const written = collectWrites(shape.self.body, ctx);
+  for (const counter of shape.counters) written.add(counter);
   const delayArg = call.arguments[1];
   const computed = timer === 'setTimeout' && !!delayArg && delayArg.type !== T.SpreadElement && isComputedDelay(delayArg, written, ctx);
   const delay = timer === 'setImmediate' ? timerDelay(undefined, EMPTY_ENV, ctx) : timerDelay(delayArg, EMPTY_ENV, ctx);
+  const workCalls = rearmWorkCalls(shape.self, shape.exits, call, ctx);
+  // A function that works each time it runs and schedules itself again is a pump or a periodic task.
+  if (workCalls > 0 && !shape.exits.every((e) => e.conditions.every((c) => flagOnly(c)))) return null;
   return {
     shape: 'rearm', node: call, owner: shape.self.body, exits: shape.exits,
-    iteration: { written, workCalls: rearmWorkCalls(shape.self, shape.exits, call, ctx), sharedWrites: 0, mutated: new Set<string>(), logs: 0, otherAwaits: 0 },
+    iteration: { written, workCalls, sharedWrites: 0, mutated: new Set<string>(), logs: 0, otherAwaits: 0 },
     delay: { sleep: null, delay, zero: delay.value === 0, blocking: false, computed, unknown: false },
     via: timer,
   };
+}
+
+/** A test of bare flags only (`!stopped`, `this.ready`): the judgement decides whether the work makes it a worker. */
+function flagOnly(condition: Node): boolean {
+  let n = unwrap(condition);
+  while (n.type === T.UnaryExpression && n.operator === '!') n = unwrap(n.argument);
+  if (n.type === T.LogicalExpression) return flagOnly(n.left) && flagOnly(n.right);
+  return n.type === T.Identifier || n.type === T.MemberExpression;
 }
