@@ -101,6 +101,15 @@ export function lintSection(data) {
   for (const f of data.sleeplessFindings) byRule[f.rule] = (byRule[f.rule] ?? 0) + 1;
   lines.push(`- sleepless findings in this code: ${data.sleeplessFindings.length ? Object.entries(byRule).map(([r, n]) => `${r} ${n}`).join(', ') : 'none'} (locations in lint.json).`);
   lines.push('');
+  const ox = data.oxlint;
+  if (ox) {
+    lines.push(`### oxlint ${ox.oxlint}, the rules as a JS plugin`, '');
+    lines.push(`Wall time of whole runs over the same ${fmt(ox.files, 0)} files (median of ${ox.runs}; min–max): \`${ox.command}\`.`, '');
+    lines.push('| Run | Median wall ms | min–max |', '|---|---:|---:|');
+    const row = (label, w) => `| ${label} | ${fmt(w.median, 0)} | ${fmt(w.min, 0)}–${fmt(w.max, 0)} |`;
+    lines.push(row('oxlint alone', ox.wallMs.alone), row('oxlint + an empty JS plugin (the bridge)', ox.wallMs.bridge), row('oxlint + the sleepless rules', ox.wallMs.sleepless), row('ESLint CLI, the same three rules', ox.wallMs.eslint));
+    lines.push('', `- The bridge adds ${fmt(ox.bridgeMs, 0)} ms; the rules ${fmt(ox.rulesOverBridgeMs, 0)} ms on top of it (target: no more than the bridge: ${verdict(ox.rulesOverBridgeMs <= ox.bridgeMs)}). oxlint with the rules is ${fmt(ox.speedupOverEslint, 1)}× faster than ESLint with them; findings: ${ox.sleeplessFindings.oxlint} (oxlint), ${ox.sleeplessFindings.eslint} (ESLint).`, '');
+  }
   return lines.join('\n');
 }
 

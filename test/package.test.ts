@@ -166,6 +166,39 @@ describe('a project made by `npm init -y`, with TypeScript sources', () => {
     expect(run.stdout.trim(), run.stderr).toBe('function');
   });
 
+  describe('oxlint 1.95.0 with the .oxlintrc.json of README.md and docs/integrations.md', () => {
+    const blocks = [
+      ...fences(readme).filter((f) => f.lang === 'json' && f.code.includes('"jsPlugins"')).map((f) => ({ source: `README.md:${f.line}`, code: f.code })),
+      ...fences(readFileSync(join(root, 'docs', 'integrations.md'), 'utf8'))
+        .filter((f) => f.lang === 'json' && f.code.includes('"jsPlugins"'))
+        .map((f) => ({ source: `docs/integrations.md:${f.line}`, code: f.code })),
+    ];
+
+    beforeAll(async () => {
+      const install = await exec(npm, ['install', '--save-dev', '--prefer-offline', '--no-audit', '--no-fund', '--silent', 'oxlint@1.95.0'], project);
+      expect(install.code, install.stderr).toBe(0);
+    }, 240_000);
+
+    it('finds both blocks', () => {
+      expect(blocks.map((b) => b.source.split(':')[0])).toEqual(['README.md', 'docs/integrations.md']);
+    });
+
+    it.each(blocks)('$source: `npx oxlint` reports the loops in every JS and TS flavour', async ({ source, code }) => {
+      const dir = join(project, `oxlint-${source.replace(/\W/g, '-')}`);
+      const kit = "import { waitFor } from './kit.js';\nexport const started = (server: { listening: boolean }) => waitFor(() => server.listening);\n";
+      write(dir, { ...SOURCES, 'src/started.ts': kit, '.oxlintrc.json': code });
+      const run = await exec(join(project, 'node_modules', '.bin', 'oxlint'), ['--format', 'json', 'src'], dir);
+      expect(run.code, run.stderr).toBe(1);
+      const report = JSON.parse(run.stdout) as { diagnostics: { code: string; filename: string }[]; number_of_files: number };
+      expect(report.number_of_files).toBe(Object.keys(SOURCES).length + 1);
+      const found = report.diagnostics.filter((d) => d.code.startsWith('sleepless(')).map((d) => `${d.filename} ${d.code}`).sort();
+      const polled = ['src/common.cts', 'src/esm.mts', 'src/poll.js', 'src/poll.ts', 'src/view.tsx'];
+      // The integrations.md block also names `waitFor` as a polling helper.
+      if (code.includes('pollingFunctions')) polled.push('src/started.ts');
+      expect(found).toEqual(polled.sort().map((file) => `${file} sleepless(no-sleep-polling)`));
+    }, 120_000);
+  });
+
   describe('with typescript-eslint 8.74.0, newer than the 8.72.0 this package was built with', () => {
     beforeAll(async () => {
       const install = await exec(npm, ['install', '--save-dev', '--prefer-offline', '--no-audit', '--no-fund', '--silent', 'typescript-eslint@8.74.0'], project);
