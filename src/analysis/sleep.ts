@@ -2,7 +2,7 @@ import type { TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES as T } from '@typescript-eslint/utils';
 import { calleeName, childNodes, isFunction, pathOf, staticPropertyName, unwrap, type FunctionNode, type Node } from './ast.js';
 import type { FileContext } from './context.js';
-import { callerView, exportedFunction, moduleContext, moduleText } from './dependence/modules.js';
+import { callerView, exportedBinding, moduleContext, moduleText } from './dependence/modules.js';
 import { describeDelay, EMPTY_ENV, evaluateNumber, type Delay, type Environment } from './evaluate.js';
 import { isGlobalName, resolveName, type Binding } from './scope.js';
 import { typedHelperDelay } from './typed-sleep.js';
@@ -343,12 +343,16 @@ function importedHelperSleep(
   // A name that says nothing, from a file that names no timer: no need to parse it to know it is no sleep.
   if ((name === null || !SLEEP_NAME.test(name)) && !mayDefineSleep(moduleText(ctx, module), ctx)) return undefined;
   const moduleCtx = moduleContext(ctx, module);
-  const found = moduleCtx && exportedFunction(moduleCtx, exportName);
+  const found = moduleCtx && exportedBinding(moduleCtx, exportName);
   if (!found) return undefined;
   try {
-    const sleep = helperSleep(found.fn, call, callerView(found.ctx, ctx), env, depth);
+    const view = callerView(found.ctx, ctx);
+    const { binding } = found;
+    // `export const sleep = promisify(setTimeout)`, `export { default as sleep } from 'delay'`: as if imported here.
+    if (binding.kind !== 'function') return sleepFromBinding(binding, call, view, env, depth, name ?? exportName);
+    const sleep = helperSleep(binding.node, call, view, env, depth);
     if (sleep) return sleep;
-    return sleepsInside(found.fn, found.ctx, depth) ? undefined : null;
+    return sleepsInside(binding.node, found.ctx, depth) ? undefined : null;
   } catch {
     return undefined; // another file's code this analysis cannot read is unknown, never a crash of the lint
   }

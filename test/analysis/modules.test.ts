@@ -6,7 +6,7 @@ import type { TSESLint } from '@typescript-eslint/utils';
 import { SourceCode } from 'eslint';
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { getFileContext, type FileContext } from '../../src/analysis/context.js';
-import { clearModuleCache, exportedFunction, moduleContext, moduleParseCount, moduleText } from '../../src/analysis/dependence/modules.js';
+import { clearModuleCache, exportedBinding, exportedFunction, moduleContext, moduleParseCount, moduleText } from '../../src/analysis/dependence/modules.js';
 
 const root = mkdtempSync(join(tmpdir(), 'sleepless-modules-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -286,6 +286,16 @@ describe('exportedFunction: every export form', () => {
     'reexport-ns.ts': "export * as ns from './esm';",
     'reexport-deep.ts': "export * from './reexport-star';",
     'reexport-missing.ts': "export * from './nowhere';\nexport { f } from './nowhere';",
+    'pkg-reexport.ts': [
+      "import { promisify } from 'node:util';",
+      "import { sleep as imported } from 'p-sleep';",
+      "export { default as linger, rangeDelay } from 'delay';",
+      "export { setTimeout as holdOn } from 'node:timers/promises';",
+      'export const later = promisify(setTimeout);',
+      'export { imported };',
+    ].join('\n'),
+    'pkg-require.cjs': "module.exports = require('delay');\nmodule.exports.wait = require('timers/promises').setTimeout;",
+    'pkg-through.ts': "export { linger } from './pkg-reexport';",
     'cycle-a.ts': "export * from './cycle-b';",
     'cycle-b.ts': "export * from './cycle-a';",
   });
@@ -346,6 +356,29 @@ describe('exportedFunction: every export form', () => {
     ['cycle-a', 'f'],
   ])('%s does not export a function %s', (module, name) => {
     expect(exported(dir, `./${module}`, name)).toBeNull();
+  });
+
+  it.each([
+    ['pkg-reexport', 'linger', { kind: 'module', module: 'delay' }],
+    ['pkg-reexport', 'holdOn', { kind: 'export', module: 'node:timers/promises', name: 'setTimeout' }],
+    ['pkg-reexport', 'later', { kind: 'promisified', timer: 'setTimeout' }],
+    ['pkg-reexport', 'imported', { kind: 'export', module: 'p-sleep', name: 'sleep' }],
+    ['pkg-require.cjs', 'default', { kind: 'module', module: 'delay' }],
+    ['pkg-require.cjs', 'wait', { kind: 'export', module: 'timers/promises', name: 'setTimeout' }],
+    ['pkg-through', 'linger', { kind: 'module', module: 'delay' }],
+  ])('exportedBinding: %s exports %s as a binding of a package', (module, name, binding) => {
+    const moduleCtx = moduleContext(linted(join(dir, 'main.ts')), `./${module}`)!;
+    expect(exportedBinding(moduleCtx, name)?.binding).toEqual(binding);
+    // Not a function of any file: exportedFunction has nothing to give.
+    expect(exportedFunction(moduleCtx, name)).toBeNull();
+  });
+
+  it('exportedBinding: a function is a function binding, in the file that defines it', () => {
+    const moduleCtx = moduleContext(linted(join(dir, 'main.ts')), './reexport-star')!;
+    const found = exportedBinding(moduleCtx, 'arrow')!;
+    expect(found.binding.kind).toBe('function');
+    expect(found.ctx.filename).toBe(join(dir, 'esm.ts'));
+    expect(exportedBinding(moduleCtx, 'missing')).toBeNull();
   });
 
   it('the function comes with the context of the file that defines it', () => {

@@ -49,6 +49,14 @@ const files: Record<string, string> = {
     'module.exports = { sleepFor, other: () => 1 };',
   ].join('\n'),
   'src/legacy-default.cjs': 'module.exports = (ms) => new Promise((r) => setTimeout(r, ms));',
+  // Sleeps that are not functions of the file: a promisified timer, a package's sleep re-exported.
+  'src/timers.ts': [
+    "import { promisify } from 'node:util';",
+    'export const later = promisify(setTimeout);',
+    "export { setTimeout as holdOn } from 'node:timers/promises';",
+    "export { default as linger } from 'delay';",
+  ].join('\n'),
+  'src/linger.cjs': "module.exports = require('delay');",
   // Names no timer: a call of its function is no sleep, known without parsing the file.
   'src/store.ts': 'export async function save(item: unknown) { return JSON.stringify(item); }',
   'src/broken.ts': 'export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms)',
@@ -113,6 +121,15 @@ ruleTester.run('no-sleep-polling: sleep helpers of relative imports', rule, {
     module.exports = async function go(s) { @@while (!s.ready) await legacy.sleepFor(45); };`, polled('!s.ready', '45 ms'), { filename: join(root, 'src', 'main.js') }),
     inv(`const hush = require('./legacy-default.cjs');
     module.exports = async function go(s) { @@while (!s.ready) await hush(55); };`, polled('!s.ready', '55 ms'), { filename: join(root, 'src', 'main.js') }),
+    // --- sleeps that are not functions of the helper's file
+    inv(`import { later } from './timers';
+    export class C { ready = false; async go() { @@while (!this.ready) await later(70); } }`, polled('!this.ready', '70 ms')),
+    inv(`import { holdOn } from './timers.js';
+    export class C { ready = false; async go() { @@while (!this.ready) await holdOn(90); } }`, polled('!this.ready', '90 ms')),
+    inv(`import { linger } from './timers';
+    export class C { ready = false; async go() { @@while (!this.ready) await linger(65); } }`, polled('!this.ready', '65 ms')),
+    inv(`const linger = require('./linger.cjs');
+    module.exports = async function go(s) { @@while (!s.ready) await linger(45); };`, polled('!s.ready', '45 ms'), { filename: join(root, 'src', 'main.js') }),
     // --- zero-delay yields: setImmediate, process.nextTick, queueMicrotask
     inv(`import { yieldTurn } from './util';
     export async function drained(q: { size: number }) { @@while (q.size > 0) await yieldTurn(); }`, spins('q.size > 0')),

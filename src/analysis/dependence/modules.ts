@@ -6,7 +6,7 @@ import { AST_NODE_TYPES as T } from '@typescript-eslint/utils';
 import { SourceCode } from 'eslint';
 import { isFunction, unwrap, type FunctionNode, type Node } from '../ast.js';
 import { getFileContext, type FileContext } from '../context.js';
-import { resolveName } from '../scope.js';
+import { resolveName, type Binding } from '../scope.js';
 
 /*
  * Imported functions of relative modules, without type information: the imported file is resolved on disk,
@@ -256,8 +256,6 @@ export function moduleText(ctx: FileContext, specifier: string): string | null {
 /** As `resolved`, for `moduleText`. */
 const texts = new WeakMap<FileContext, Map<string, string | null>>();
 
-type Exported = { fn: FunctionNode; ctx: FileContext } | null;
-
 const views = new WeakMap<FileContext, WeakMap<FileContext, FileContext>>();
 
 /**
@@ -291,6 +289,13 @@ function programOf(node: Node): Node {
   return current;
 }
 
+/** What an export is bound to, in the file that binds it (scope.ts's `Binding`, relative re-exports followed). */
+export interface ExportedBinding {
+  binding: Binding;
+  ctx: FileContext;
+}
+type Exported = ExportedBinding | null;
+
 /** Exports found in the module's own file (no re-export followed), per module context and name. */
 const ownExports = new WeakMap<FileContext, Map<string, Exported | 'reexport'>>();
 
@@ -300,7 +305,18 @@ const ownExports = new WeakMap<FileContext, Map<string, Exported | 'reexport'>>(
  * `exports.f = …`, `module.exports.f = …`, and one level of re-export from another relative module
  * (`export { f } from './y'`, `export * from './y'`).
  */
-export function exportedFunction(moduleCtx: FileContext, exportName: string): Exported {
+export function exportedFunction(moduleCtx: FileContext, exportName: string): { fn: FunctionNode; ctx: FileContext } | null {
+  const found = exportedBinding(moduleCtx, exportName);
+  return found?.binding.kind === 'function' ? { fn: found.binding.node, ctx: found.ctx } : null;
+}
+
+/**
+ * What an export of that module is bound to, where `exportedFunction` finds only functions: also a package's
+ * export it re-exports (`export { default as sleep } from 'delay'` → module `delay`; `export { setTimeout as
+ * later } from 'node:timers/promises'`), `promisify(setTimeout)`, `require('delay')`. Relative re-exports are
+ * followed as `exportedFunction` follows them. Null when the module does not export `exportName`.
+ */
+export function exportedBinding(moduleCtx: FileContext, exportName: string): ExportedBinding | null {
   try {
     return exportedFrom(moduleCtx, exportName, 0, new Set());
   } catch {
@@ -332,6 +348,8 @@ interface Found {
   reexport: boolean;
 }
 
+const NOT_FOUND: Found = { result: null, reexport: false };
+
 function findExport(ctx: FileContext, name: string, depth: number, seen: Set<string>): Found {
   const program = ctx.sourceCode.ast;
   const starSources: string[] = [];
@@ -340,33 +358,30 @@ function findExport(ctx: FileContext, name: string, depth: number, seen: Set<str
       case T.ExportNamedDeclaration: {
         const declaration = statement.declaration;
         if (declaration) {
-          const fn = declaredFunction(declaration, name, ctx);
-          if (fn !== undefined) return local(fn, ctx);
+          const found = declaredBinding(declaration, name, ctx, depth, seen);
+          if (found) return found;
           continue;
         }
         for (const specifier of statement.specifiers) {
           if (moduleExportName(specifier.exported) !== name) continue;
           const inner = moduleExportName(specifier.local);
-          if (statement.source) return { result: foreign(ctx, statement.source.value, inner, depth, seen), reexport: true };
-          if (specifier.local.type !== T.Identifier) return local(null, ctx);
-          return functionOfName(specifier.local, ctx, depth, seen);
+          if (statement.source) return fromModule(ctx, statement.source.value, inner, depth, seen);
+          if (specifier.local.type !== T.Identifier) return NOT_FOUND;
+          return bindingOfName(specifier.local, ctx, depth, seen);
         }
         continue;
       }
       case T.ExportDefaultDeclaration: {
         if (name !== 'default') continue;
-        const declaration = unwrap(statement.declaration as Node);
-        if (isFunction(declaration)) return local(declaration, ctx);
-        if (declaration.type === T.Identifier) return functionOfName(declaration, ctx, depth, seen);
-        return local(null, ctx);
+        return valueBinding(statement.declaration as Node, ctx, depth, seen);
       }
       case T.ExportAllDeclaration:
         // `export * as ns from './y'` exports an object, not a function; `export *` never re-exports `default`.
-        if (statement.exported === null && name !== 'default') starSources.push(statement.source.value);
+        if (statement.exported === null && name !== 'default' && isRelative(statement.source.value)) starSources.push(statement.source.value);
         continue;
       case T.TSExportAssignment: {
         if (name !== 'default') continue;
-        return valueFunction(statement.expression, ctx, depth, seen);
+        return valueBinding(statement.expression, ctx, depth, seen);
       }
       case T.ExpressionStatement: {
         const found = commonJsExport(statement.expression, name, ctx, depth, seen);
@@ -384,47 +399,63 @@ function findExport(ctx: FileContext, name: string, depth: number, seen: Set<str
   return { result: null, reexport: starSources.length > 0 };
 }
 
-function local(fn: FunctionNode | null, ctx: FileContext): Found {
-  return { result: fn ? { fn, ctx } : null, reexport: false };
+function local(binding: Binding | null, ctx: FileContext): Found {
+  return { result: binding ? { binding, ctx } : null, reexport: false };
 }
 
 function moduleExportName(node: TSESTree.Identifier | TSESTree.StringLiteral): string {
   return node.type === T.Identifier ? node.name : node.value;
 }
 
-/** The function a `function`/`const` declaration binds to `name`; undefined when it does not declare `name`. */
-function declaredFunction(declaration: Node, name: string, ctx: FileContext): FunctionNode | null | undefined {
-  if (declaration.type === T.FunctionDeclaration) return declaration.id?.name === name ? declaration : undefined;
-  if (declaration.type !== T.VariableDeclaration) return undefined;
+/** What a `function`/`const` declaration binds to `name`; null when it does not declare `name`. */
+function declaredBinding(declaration: Node, name: string, ctx: FileContext, depth: number, seen: Set<string>): Found | null {
+  if (declaration.type === T.FunctionDeclaration) return declaration.id?.name === name ? local({ kind: 'function', node: declaration }, ctx) : null;
+  if (declaration.type !== T.VariableDeclaration) return null;
   for (const declarator of declaration.declarations) {
     if (declarator.id.type !== T.Identifier || declarator.id.name !== name) continue;
-    if (!declarator.init) return null;
-    const init = unwrap(declarator.init);
-    if (isFunction(init)) return init;
-    if (init.type === T.Identifier) {
-      const binding = resolveName(init, ctx.getScope(init));
-      return binding.kind === 'function' ? binding.node : null;
-    }
-    return null;
+    // The declared name resolves through its initial value (a function, `promisify(setTimeout)`, an alias, a
+    // `require`), and stands for nothing when it is reassigned.
+    return bindingOfName(declarator.id, ctx, depth, seen);
   }
-  return undefined;
+  return null;
 }
 
-/** The function a name of the module's own scope stands for: declared here, or imported from a relative module. */
-function functionOfName(identifier: TSESTree.Identifier, ctx: FileContext, depth: number, seen: Set<string>): Found {
+/** What a name of the module's own scope stands for: declared here, or imported (relative imports followed). */
+function bindingOfName(identifier: TSESTree.Identifier, ctx: FileContext, depth: number, seen: Set<string>): Found {
   const binding = resolveName(identifier, ctx.getScope(identifier));
-  if (binding.kind === 'function') return local(binding.node, ctx);
-  if (binding.kind === 'export') return { result: foreign(ctx, binding.module, binding.name, depth, seen), reexport: true };
-  if (binding.kind === 'module') return { result: foreign(ctx, binding.module, 'default', depth, seen), reexport: true };
-  return local(null, ctx);
+  if (binding.kind === 'export') return fromModule(ctx, binding.module, binding.name, depth, seen);
+  if (binding.kind === 'module') return fromModule(ctx, binding.module, 'default', depth, seen);
+  if (binding.kind === 'local' || binding.kind === 'global') return NOT_FOUND;
+  return local(binding, ctx);
 }
 
-/** A value expression that is (or names) a function. */
-function valueFunction(expression: Node, ctx: FileContext, depth: number, seen: Set<string>): Found {
+/** An export of another module: followed when relative, the package's export itself otherwise. */
+function fromModule(ctx: FileContext, module: string, name: string, depth: number, seen: Set<string>): Found {
+  if (isRelative(module)) return { result: foreign(ctx, module, name, depth, seen), reexport: true };
+  return local(name === 'default' ? { kind: 'module', module } : { kind: 'export', module, name }, ctx);
+}
+
+/** A value expression that is (or names) a function, a package's export (`require('delay')`), or a sleep. */
+function valueBinding(expression: Node, ctx: FileContext, depth: number, seen: Set<string>): Found {
   const value = unwrap(expression);
-  if (isFunction(value)) return local(value, ctx);
-  if (value.type === T.Identifier) return functionOfName(value, ctx, depth, seen);
-  return local(null, ctx);
+  if (isFunction(value)) return local({ kind: 'function', node: value }, ctx);
+  if (value.type === T.Identifier) return bindingOfName(value, ctx, depth, seen);
+  const required = requiredModule(value);
+  if (required !== null) return fromModule(ctx, required, 'default', depth, seen);
+  if (value.type === T.MemberExpression) {
+    const module = requiredModule(value.object);
+    const name = memberName(value);
+    if (module !== null && name !== null) return fromModule(ctx, module, name, depth, seen);
+  }
+  return NOT_FOUND;
+}
+
+/** `require('m')` with a literal specifier. */
+function requiredModule(node: Node): string | null {
+  const n = unwrap(node);
+  if (n.type !== T.CallExpression || n.callee.type !== T.Identifier || n.callee.name !== 'require' || n.arguments.length !== 1) return null;
+  const arg = n.arguments[0]!;
+  return arg.type === T.Literal && typeof arg.value === 'string' ? arg.value : null;
 }
 
 function foreign(ctx: FileContext, specifier: string, name: string, depth: number, seen: Set<string>): Exported {
@@ -462,7 +493,7 @@ function commonJsExport(expression: Node, name: string, ctx: FileContext, depth:
   if (target.type !== T.MemberExpression) return null;
   if (isModuleExports(target, ctx)) {
     const value = unwrap(expression.right);
-    if (name === 'default') return valueFunction(value, ctx, depth, seen);
+    if (name === 'default') return valueBinding(value, ctx, depth, seen);
     if (value.type !== T.ObjectExpression) return null;
     for (const property of value.properties) {
       if (property.type !== T.Property || property.kind !== 'init') continue;
@@ -470,13 +501,12 @@ function commonJsExport(expression: Node, name: string, ctx: FileContext, depth:
         ? property.key.type === T.Literal && typeof property.key.value === 'string' ? property.key.value : null
         : property.key.type === T.Identifier ? property.key.name : property.key.type === T.Literal ? String(property.key.value) : null;
       if (key !== name) continue;
-      if (property.method || isFunction(unwrap(property.value as Node))) return local(unwrap(property.value as Node) as FunctionNode, ctx);
-      return valueFunction(property.value as Node, ctx, depth, seen);
+      return valueBinding(property.value as Node, ctx, depth, seen);
     }
     return null;
   }
   if (memberName(target) === name && isModuleExports(target.object, ctx)) {
-    return valueFunction(expression.right, ctx, depth, seen);
+    return valueBinding(expression.right, ctx, depth, seen);
   }
   return null;
 }
