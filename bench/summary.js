@@ -1,4 +1,5 @@
 // Builds bench/results/summary.md from whichever result files exist (a part run alone updates its own section).
+import { formatTable } from './throughput.js';
 const fmt = (value, digits = 1) => (typeof value === 'number' && Number.isFinite(value) ? value.toLocaleString('en-US', { maximumFractionDigits: digits }) : '–');
 const verdict = (ok) => (ok ? '**met**' : '**not met**');
 
@@ -32,28 +33,19 @@ export function flushSection(data) {
 
 export function throughputSection(data) {
   const lines = [];
-  lines.push(`## Throughput and memory`, '');
+  lines.push(`## Throughput, CPU and memory`, '');
   lines.push(`Machine: ${machineLine(data)}. Took ${fmt(data.durationS)} s.`, '');
-  lines.push(`Each configuration in its own process with a fresh kinesalite process; ${data.results[0]?.repeats ?? 1} round(s), medians shown (peak RSS: the worst round); ${data.setup.shards} shards; ${data.setup.concurrency} requests in flight; producer with maxOutstandingBytes ${data.setup.maxOutstandingBytes / 2 ** 20} MiB, maxOutstandingRecords ${fmt(data.setup.maxOutstandingRecords, 0)}, rateLimit Infinity. CPU is the producer (or raw SDK) process only.`, '');
-  lines.push('| Configuration | Records | Records/s | × raw | CPU µs/record | Peak RSS MiB (above baseline) | Peak outstanding MiB | PutRecords calls | Kinesis records | Records retried | Server peak RSS MiB |');
-  lines.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
-  for (const row of data.results) {
-    const raw = data.results.find((r) => r.mode === 'raw' && r.recordBytes === row.recordBytes);
-    lines.push(
-      `| ${row.name} | ${fmt(row.records, 0)} | ${fmt(row.recordsPerSecond, 0)} | ${fmt(row.recordsPerSecond / raw.recordsPerSecond, 2)} | ${fmt(row.cpuMicrosPerRecord, 1)} | ${fmt(row.peakRssMiB)} (+${fmt(row.peakRssAboveBaselineMiB)}) | ${row.peakOutstandingBytesMiB === undefined ? '–' : fmt(row.peakOutstandingBytesMiB)} | ${fmt(row.putRecordsCalls, 0)} | ${fmt(row.kinesisRecordsSent, 0)} | ${row.recordsRetried === undefined ? '–' : fmt(row.recordsRetried, 0)} | ${fmt(row.server.peakRssMiB)} |`,
-    );
-  }
+  lines.push(`Each configuration in its own process with a fresh kinesalite process; ${data.results[0]?.repeats ?? 1} round(s), medians shown; ${data.setup.shards} shards; hand loop: ${data.setup.handLoop}. Producer: ${data.setup.producer}. Driver: ${data.setup.driver}. CPU: ${data.setup.cpu}. Heap: ${data.setup.heap}.`, '');
+  lines.push(formatTable(data));
   lines.push('');
   for (const c of data.comparisons) {
     const size = c.recordBytes >= 1024 ? `${c.recordBytes / 1024} KB` : `${c.recordBytes} B`;
-    const rounds = c.aggregationOffOverRawPerRound?.length > 1 ? ` (per round: ${c.aggregationOffOverRawPerRound.map((v) => fmt(v, 2)).join(', ')})` : '';
-    lines.push(`- ${size}: aggregation off ${fmt(c.aggregationOffOverRaw, 2)}× the raw SDK's records/s${rounds} (target ≥ 0.9: ${verdict(c.aggregationOffOverRaw >= 0.9)}); aggregation on ${fmt(c.aggregationOnOverRaw, 2)}×; CPU per record ${fmt(c.cpuOffOverRaw, 2)}× raw.`);
+    lines.push(`- ${size}: CPU per record over the hand loop: ${Object.entries(c.cpuOverHandLoop).map(([name, ratio]) => `${name} ${fmt(ratio, 2)}×`).join('; ')} (targets: defaults ≤ 1.5× with aggregation off, ≤ 2× with it on).`);
   }
-  const producers = data.results.filter((r) => r.mode === 'producer');
-  const worst = producers.reduce((w, r) => (r.peakRssAboveBaselineMiB > (w?.peakRssAboveBaselineMiB ?? -1) ? r : w), undefined);
-  if (worst) {
-    lines.push(`- Memory: peak RSS above the warmed-up baseline was at most ${fmt(worst.peakRssAboveBaselineMiB)} MiB (${worst.name}) with maxOutstandingBytes ${data.setup.maxOutstandingBytes / 2 ** 20} MiB; peak outstanding payload ${fmt(worst.peakOutstandingBytesMiB)} MiB.`);
-  }
+  const off = data.results.find((r) => r.mode === 'producer' && r.settings === 'defaults, aggregation off' && r.recordBytes === 100);
+  if (off) lines.push(`- Requests under the default rate limit (100 B): ${fmt(off.recordsPerCall, 1)} records per PutRecords (target ≥ 400: ${verdict(off.recordsPerCall >= 400)}).`);
+  const heaps = data.results.filter((r) => r.mode === 'producer' && r.heapBytesPerOutstandingRecord !== undefined);
+  if (heaps.length) lines.push(`- Heap per outstanding 100 B record, fire and forget: ${heaps.map((r) => `${r.settings} ${fmt(r.heapBytesPerOutstandingRecord / 1024, 2)} KB`).join('; ')} (target ≤ 0.4 KB: ${verdict(heaps.every((r) => r.heapBytesPerOutstandingRecord <= 0.4 * 1024))}).`);
   lines.push('');
   return lines.join('\n');
 }

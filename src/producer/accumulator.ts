@@ -160,6 +160,8 @@ export class StreamBuffer {
   outstanding = 0;
   /** flush({ streamName }) calls of this stream in progress. */
   flushing = 0;
+  /** How long records may still wait for a shard map being fetched. */
+  mapWaitUntil: number | undefined;
   private rotation = 0;
 
   constructor(readonly name: string, readonly shardMap: ShardMap | undefined) {}
@@ -336,11 +338,20 @@ export class Accumulator {
 
   readiness(stream: StreamBuffer, now: number, flushing: boolean): Readiness {
     if (stream.count === 0) return { send: false, wakeAt: Number.POSITIVE_INFINITY };
-    const { collectionMaxCount, collectionMaxSize, aggregation } = this.config;
+    const { collectionMaxCount, collectionMaxSize } = this.config;
     const readyAt = this.oldestReadyAt(stream);
-    // Aggregation from the first record: wait for the shard map (its answer wakes the producer), within the
-    // oldest record's buffering time; a map that failed or comes too late lets records go out on their own.
-    if (aggregation.enabled && stream.shardMap?.pending && readyAt > now) return { send: false, wakeAt: readyAt };
+    // Aggregation and the rate limit from the first record: wait for the shard map (its answer wakes the producer),
+    // within the records' buffering time; a map that failed or comes too late lets records go out on their own,
+    // unaggregated and unlimited.
+    // The wait counts from when a pass first finds the map missing, not only from put(): a synchronous burst of
+    // put() calls can outlast recordMaxBufferedTime before the map's answer (already on its socket) can be read.
+    if (stream.shardMap?.pending) {
+      stream.mapWaitUntil ??= now + this.bufferedTime;
+      const until = Math.max(readyAt, stream.mapWaitUntil);
+      if (until > now) return { send: false, wakeAt: until };
+    } else {
+      stream.mapWaitUntil = undefined;
+    }
 
     const due = flushing || readyAt <= now;
     let entries = 0;
@@ -350,7 +361,8 @@ export class Accumulator {
       return fullBacklog || due ? SEND : { send: false, wakeAt: readyAt };
     }
 
-    // What the rate limit lets go now, and how fast that grows.
+    // What the rate limit lets go now, and how fast that grows: per shard, the fewer of what its record tokens and
+    // its byte tokens allow (at the bucket's average entry size).
     let sendableEntries = 0;
     let sendableBytes = 0;
     let entriesRate = 0;
@@ -364,12 +376,15 @@ export class Accumulator {
         continue;
       }
       const limiter = this.limiterFor(stream, bucket.shardId, now);
-      const records = limiter.recordsAvailable(now);
-      const bytes = limiter.bytesAvailable(now);
-      sendableEntries += Math.min(bucketEntries, records);
-      sendableBytes += Math.min(bucket.bytes, bytes);
-      if (bucketEntries > records) entriesRate += limiter.recordsPerSecond;
-      if (bucket.bytes > bytes) bytesRate += limiter.bytesPerSecond;
+      const entrySize = Math.max(1, bucket.bytes / Math.max(1, bucketEntries));
+      const allowed = Math.min(bucketEntries, limiter.recordsAvailable(now), Math.floor(limiter.bytesAvailable(now) / entrySize));
+      sendableEntries += allowed;
+      sendableBytes += allowed * entrySize;
+      if (allowed < bucketEntries) {
+        const perSecond = Math.min(limiter.recordsPerSecond, limiter.bytesPerSecond / entrySize);
+        entriesRate += perSecond;
+        bytesRate += perSecond * entrySize;
+      }
       if (!limiter.isFull(now)) allFull = false;
     }
     if (sendableEntries >= collectionMaxCount || sendableBytes >= collectionMaxSize) return SEND;
@@ -445,9 +460,10 @@ export class Accumulator {
           // Rate-limited: come back when this shard's backlog (up to a request's worth) can go in one piece, not
           // one record per refill; the oldest records' buffering time still bounds the wait through readiness().
           const refill = limiter!;
-          const backlog = Math.min(this.entriesIn(bucket), collectionMaxCount);
+          const backlog = Math.min(this.entriesIn(bucket), collectionMaxCount, refill.recordsPerSecond);
+          const backlogBytes = Math.min(Math.max(bucket.bytes, entrySize), collectionMaxSize, refill.bytesPerSecond);
           const recordsWait = ((backlog - recordTokens) * 1000) / refill.recordsPerSecond;
-          const bytesWait = ((Math.min(entrySize, refill.bytesPerSecond) - byteTokens) * 1000) / refill.bytesPerSecond;
+          const bytesWait = ((backlogBytes - byteTokens) * 1000) / refill.bytesPerSecond;
           batch.blockedUntil = Math.min(batch.blockedUntil, now + Math.max(RATE_LIMIT_TICK, Math.min(Math.max(recordsWait, bytesWait), 1000)), head.acceptedAt + recordTtl);
           break;
         }
