@@ -1,6 +1,7 @@
 import type { TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES as T } from '@typescript-eslint/utils';
-import { unwrap, walkSameFunction, type LoopNode, type Node } from './ast.js';
+import { enclosingFunction, unwrap, walkSameFunction, type LoopNode, type Node } from './ast.js';
+import { describeSleep } from './sleep.js';
 import type { FileContext } from './context.js';
 import { exitConditions, isConstantTrue } from './shapes/loop.js';
 import { smallestCover } from './shapes/common.js';
@@ -15,7 +16,7 @@ import { classifyAtom, conditionAtoms, isReadOnlyCall, type Atom } from './depen
  */
 export interface BusyWait {
   loop: LoopNode;
-  kind: 'clock' | 'state' | 'state-until';
+  kind: 'clock' | 'clock-microtask' | 'state' | 'state-until';
   /** The atoms the message is about: the state atoms, or the clock atoms of a pure time wait. */
   atoms: Atom[];
   /** Source text of the smallest part of the condition holding those atoms. */
@@ -32,9 +33,10 @@ export function describeBusyWait(loop: LoopNode, ctx: FileContext): BusyWait | n
 }
 
 function describeUncached(loop: LoopNode, ctx: FileContext): BusyWait | null {
+  const yields = { microtask: false };
   if (loop.type === T.ForStatement && loop.update && !readsOnly(loop.update, ctx)) return null;
   if (loop.test && !readsOnly(loop.test, ctx)) return null;
-  if (!bodyReadsOnly(loop.body, ctx)) return null;
+  if (!bodyReadsOnly(loop.body, ctx, loop, yields)) return null;
 
   const conditions = exitConditions(loop, ctx);
   if (conditions.length === 0) return null;
@@ -46,6 +48,8 @@ function describeUncached(loop: LoopNode, ctx: FileContext): BusyWait | null {
   if (all.some((a) => a.kind === 'remote')) return null;
 
   const state = classified.filter((c) => c.atoms.some((a) => a.kind === 'state'));
+  // A loop that yields to microtasks only is a busy-wait on the clock; on state it is no-sleep-polling's zero-delay poll.
+  if (yields.microtask && state.length > 0) return null;
   // A typed array may sit on a SharedArrayBuffer that another thread writes: not provably in-process.
   if (state.some((c) => c.atoms.some((a) => a.kind === 'state' && readsTypedArray(a.node, ctx)))) return null;
   if (state.length > 0) {
@@ -61,7 +65,7 @@ function describeUncached(loop: LoopNode, ctx: FileContext): BusyWait | null {
   if (clock.length === 0) return null;
   return {
     loop,
-    kind: 'clock',
+    kind: yields.microtask ? 'clock-microtask' : 'clock',
     atoms: clock.flatMap((c) => c.atoms.filter((a) => a.kind === 'clock')),
     conditionText: coverText(clock, 'clock', ctx),
   };
@@ -144,16 +148,32 @@ function readsOnly(node: Node, ctx: FileContext): boolean {
 }
 
 /** The body changes nothing the condition could read: empty, comments only, reads, or exits. */
-function bodyReadsOnly(statement: TSESTree.Statement, ctx: FileContext): boolean {
+/** Sleeps that only let microtasks run (`process.nextTick`, resolved promises): timers and I/O never do. */
+const MICROTASK_YIELDS = new Set(['microtask', 'process.nextTick promise', 'queueMicrotask promise']);
+
+function bodyReadsOnly(statement: TSESTree.Statement, ctx: FileContext, loop: LoopNode, yields: { microtask: boolean }): boolean {
   switch (statement.type) {
     case T.EmptyStatement:
     case T.BreakStatement:
     case T.ContinueStatement:
       return true;
     case T.BlockStatement:
-      return statement.body.every((s) => bodyReadsOnly(s, ctx));
-    case T.ExpressionStatement:
+      return statement.body.every((s) => bodyReadsOnly(s, ctx, loop, yields));
+    case T.ExpressionStatement: {
+      const e = unwrap(statement.expression);
+      // `await new Promise((r) => process.nextTick(r))`: only microtasks run, as if it never yielded.
+      if (e.type === T.AwaitExpression) {
+        const sleep = describeSleep(e.argument, ctx);
+        if (sleep && MICROTASK_YIELDS.has(sleep.via)) {
+          yields.microtask = true;
+          return true;
+        }
+        return false;
+      }
+      // `now = Date.now()`: a variable of the function given a fresh reading of the clock (or another pure value).
+      if (e.type === T.AssignmentExpression && e.operator === '=' && e.left.type === T.Identifier && readsOnly(e.right, ctx) && isOwnVariable(e.left, loop, ctx)) return true;
       return readsOnly(statement.expression, ctx);
+    }
     case T.ReturnStatement:
     case T.ThrowStatement:
       // Runs once, on the way out.
@@ -161,8 +181,8 @@ function bodyReadsOnly(statement: TSESTree.Statement, ctx: FileContext): boolean
     case T.IfStatement:
       return (
         readsOnly(statement.test, ctx) &&
-        bodyReadsOnly(statement.consequent, ctx) &&
-        (!statement.alternate || bodyReadsOnly(statement.alternate, ctx))
+        bodyReadsOnly(statement.consequent, ctx, loop, yields) &&
+        (!statement.alternate || bodyReadsOnly(statement.alternate, ctx, loop, yields))
       );
     case T.VariableDeclaration:
       return (
@@ -172,4 +192,13 @@ function bodyReadsOnly(statement: TSESTree.Statement, ctx: FileContext): boolean
     default:
       return false;
   }
+}
+
+/** A variable declared in the loop's own function (or module, at top level): not state another callback shares. */
+function isOwnVariable(id: TSESTree.Identifier, loop: LoopNode, ctx: FileContext): boolean {
+  const variable = findVariable(ctx.getScope(id), id.name);
+  if (!variable || variable.defs.length === 0) return false;
+  const declaredIn = variable.scope.variableScope.block as Node;
+  const fn = enclosingFunction(loop);
+  return fn === null ? declaredIn.type === T.Program : declaredIn === fn;
 }

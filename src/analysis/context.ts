@@ -1,4 +1,4 @@
-import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
+import type { TSESLint } from '@typescript-eslint/utils';
 import type { FunctionNode, Node } from './ast.js';
 
 /** A user-declared sleep: a name (`pause`), a member path (`utils.pause`), or an export of a module. */
@@ -46,7 +46,13 @@ export interface FileContext {
   text(node: Node): string;
 }
 
-const contexts = new WeakMap<TSESTree.Program, Map<string, FileContext>>();
+/**
+ * Per SourceCode object, the file it holds now and that file's contexts by options key. ESLint makes one SourceCode
+ * per file (and per fix pass); oxlint hands every file the same one, with the text of the file being linted: a new
+ * text (or path) is a new file. Keyed without `sourceCode.ast`, which oxlint builds on first access: a rule whose
+ * text gate is closed never makes it build the AST.
+ */
+const contexts = new WeakMap<object, { text: string; filename: string | undefined; byOptions: Map<string, FileContext> }>();
 /** The key of each options object seen (a rule's merged options are one object for every file it lints). */
 const optionsKeys = new WeakMap<AnalysisOptions, string>();
 const NO_OPTIONS: AnalysisOptions = Object.freeze({});
@@ -66,11 +72,13 @@ export function getFileContext(
   filename?: string,
 ): FileContext {
   const key = optionsKey(options);
-  let perFile = contexts.get(sourceCode.ast);
-  if (!perFile) {
-    perFile = new Map();
-    contexts.set(sourceCode.ast, perFile);
+  const text = sourceCode.text;
+  let file = contexts.get(sourceCode);
+  if (!file || file.text !== text || file.filename !== filename) {
+    file = { text, filename, byOptions: new Map() };
+    contexts.set(sourceCode, file);
   }
+  const perFile = file.byOptions;
   const cached = perFile.get(key);
   if (cached) return cached;
 

@@ -1,3 +1,4 @@
+import type { TSESLint } from '@typescript-eslint/utils';
 import { declaresAny, perFile, type FileContext } from './context.js';
 
 /**
@@ -8,6 +9,64 @@ import { declaresAny, perFile, type FileContext } from './context.js';
  */
 
 const SLEEP_MODULE = /['"`](?:system-)?sleep['"`]/;
+/** `while (`, `for (` (a `do … while` ends in `while (`), or the keyword before a comment. */
+const LOOP = /\b(?:while|for)\s*[(/]/;
+
+/** What a file's text says before anything is parsed: the facts every gate is made of. */
+interface TextFacts {
+  /** A `while`, `do … while` or `for (;;)` loop. */
+  readonly loops: boolean;
+  readonly awaits: boolean;
+  /** A timer, an import of `timers`, or a polling package. */
+  readonly timers: boolean;
+  /** A blocking primitive or a module with one (see `mayBlock`). */
+  readonly blocking: boolean;
+}
+
+// One entry: the rules of one file ask in turn, and the text is the same string for all of them. A pure function
+// of the text, so it is safe under worker threads and in long-lived editor servers alike.
+let lastText: string | undefined;
+let lastFacts: TextFacts | undefined;
+
+function textFacts(text: string): TextFacts {
+  if (text === lastText && lastFacts) return lastFacts;
+  lastText = text;
+  lastFacts = {
+    loops: LOOP.test(text),
+    awaits: text.includes('await'),
+    timers:
+      text.includes('setInterval') || text.includes('setTimeout') || text.includes('setImmediate') || text.includes('timers') ||
+      text.includes('p-wait-for') || text.includes('async-wait-until'),
+    blocking: text.includes('Atomics') || text.includes('child_process') || text.includes('deasync') || (text.includes('sleep') && SLEEP_MODULE.test(text)),
+  };
+  return lastFacts;
+}
+
+/**
+ * Gates a rule asks before anything else in `create()`, on the text alone: a file they close gets no listener, and
+ * its AST is never asked for. (ESLint has parsed the file anyway; oxlint builds the JavaScript AST only when a JS
+ * plugin asks for it, and most files of a code base hold no loop, no timer and no `await`.)
+ */
+export const textGates = {
+  /** `no-sleep-polling`'s loop listeners: a loop, and a sleep it can await or a blocking one. */
+  loopMayPoll(sourceCode: Readonly<TSESLint.SourceCode>): boolean {
+    const facts = textFacts(sourceCode.text);
+    return facts.loops && (facts.awaits || facts.blocking);
+  },
+  /** `no-sleep-polling`'s call listener: as `mayPollWithTimer`, with the polling helpers the options declare. */
+  callMayPoll(sourceCode: Readonly<TSESLint.SourceCode>, declaredPolling: boolean): boolean {
+    const facts = textFacts(sourceCode.text);
+    return declaredPolling || facts.timers || facts.awaits || facts.blocking;
+  },
+  /** `no-busy-wait`: a loop. */
+  loop(sourceCode: Readonly<TSESLint.SourceCode>): boolean {
+    return textFacts(sourceCode.text).loops;
+  },
+  /** `no-blocking-sleep`: as `mayBlock`. */
+  block(sourceCode: Readonly<TSESLint.SourceCode>): boolean {
+    return textFacts(sourceCode.text).blocking;
+  },
+};
 
 /**
  * Every blocking primitive comes from `Atomics` or a module the file names (`child_process`, `sleep`,
@@ -15,12 +74,7 @@ const SLEEP_MODULE = /['"`](?:system-)?sleep['"`]/;
  * them has no blocking sleep.
  */
 export function mayBlock(ctx: FileContext): boolean {
-  return perFile(ctx, 'gate:block', mentionsBlocking);
-}
-
-function mentionsBlocking(ctx: FileContext): boolean {
-  const text = ctx.sourceCode.text;
-  return text.includes('Atomics') || text.includes('child_process') || text.includes('deasync') || (text.includes('sleep') && SLEEP_MODULE.test(text));
+  return textFacts(ctx.sourceCode.text).blocking;
 }
 
 /**
@@ -28,11 +82,8 @@ function mentionsBlocking(ctx: FileContext): boolean {
  * awaited in the loop) or a blocking one (see `mayBlock`).
  */
 export function mayPollInLoop(ctx: FileContext): boolean {
-  return perFile(ctx, 'gate:loop', mentionsLoopSleep);
-}
-
-function mentionsLoopSleep(ctx: FileContext): boolean {
-  return ctx.sourceCode.text.includes('await') || mayBlock(ctx);
+  const facts = textFacts(ctx.sourceCode.text);
+  return facts.awaits || facts.blocking;
 }
 
 /**
@@ -41,15 +92,7 @@ function mentionsLoopSleep(ctx: FileContext): boolean {
  * loops with an awaited or blocking sleep or sets one of those timers, or a helper the options declare.
  */
 export function mayPollWithTimer(ctx: FileContext): boolean {
-  return declaresAny(ctx.polling) || perFile(ctx, 'gate:timer', mentionsTimer);
-}
-
-function mentionsTimer(ctx: FileContext): boolean {
-  const text = ctx.sourceCode.text;
-  return (
-    text.includes('setInterval') || text.includes('setTimeout') || text.includes('setImmediate') || text.includes('timers') ||
-    text.includes('p-wait-for') || text.includes('async-wait-until') || mayPollInLoop(ctx)
-  );
+  return textGates.callMayPoll(ctx.sourceCode, declaresAny(ctx.polling));
 }
 
 /**

@@ -6,6 +6,7 @@ export * from './gate.js';
 export * from './sleep.js';
 export * from './dependence/atoms.js';
 export * from './blocking.js';
+export * from './blocking-calls.js';
 export * from './busy.js';
 export * from './waits.js';
 export * from './model.js';

@@ -1,7 +1,8 @@
-import { findBlockingSleep, formatDelay, getFileContext, mayBlock, shorten } from '../analysis/index.js';
+import { describeBlockingHelperCall, findBlockingSleep, formatDelay, getFileContext, mayBlock, mayCallBlockingHelper, shorten, type LoopNode, describeLoopWait } from '../analysis/index.js';
+import type { TSESTree } from '@typescript-eslint/utils';
 import { createRule } from '../util/create-rule.js';
 
-export type MessageIds = 'atomicsWait' | 'childProcess' | 'sleepPackage' | 'deasyncSleep' | 'deasyncLoop';
+export type MessageIds = 'atomicsWait' | 'childProcess' | 'sleepPackage' | 'deasyncSleep' | 'deasyncLoop' | 'blockingHelper';
 export type Options = [];
 
 export default createRule<Options, MessageIds>({
@@ -19,6 +20,8 @@ export default createRule<Options, MessageIds>({
         '`{{call}}` starts a process only to pass time: it blocks the whole thread for {{interval}}, and no callback, timer or I/O of this thread runs meanwhile. Await a timer instead (`await setTimeout(ms)` from `node:timers/promises`).',
       sleepPackage:
         '`{{call}}` blocks the whole thread for {{interval}}: no callback, timer or I/O of this thread runs meanwhile. Await a timer instead (`await setTimeout(ms)` from `node:timers/promises`).',
+      blockingHelper:
+        '`{{call}}` blocks the whole thread{{interval}}: `{{helper}}`{{where}} {{how}}, and no callback, timer or I/O of this thread runs meanwhile. Await a timer instead (`await setTimeout(ms)` from `node:timers/promises`).',
       deasyncSleep:
         '`{{call}}` holds its caller for {{interval}} while running the event loop underneath it: callers cannot go on concurrently, and callbacks run in the middle of a function that looks synchronous. Await a timer instead (`await setTimeout(ms)` from `node:timers/promises`).',
       deasyncLoop:
@@ -28,11 +31,45 @@ export default createRule<Options, MessageIds>({
   },
   create(context) {
     const ctx = getFileContext(context.sourceCode, undefined, context.physicalFilename);
-    if (!mayBlock(ctx)) return {};
+    const primitives = mayBlock(ctx);
+    const helpers = mayCallBlockingHelper(ctx);
+    if (!primitives && !helpers) return {};
+    const HOW = {
+      atomics: 'waits on a buffer no other thread can notify',
+      'child-process': 'runs a child process only to pass the time',
+      'sleep-package': 'calls a blocking sleep package',
+      'busy-wait': 'spins on the clock until the time has passed',
+      deasync: 'turns the event loop underneath its caller',
+    } as const;
+
+    /** Inside a loop that no-sleep-polling reports with this sleep in its message: reported once, there. */
+    function insidePollingLoop(call: TSESTree.CallExpression): boolean {
+      for (let p: TSESTree.Node | undefined = call.parent; p && !/Function/.test(p.type); p = p.parent) {
+        if (p.type === 'WhileStatement' || p.type === 'DoWhileStatement' || p.type === 'ForStatement') return !!describeLoopWait(p as LoopNode, ctx)?.sleep.blocking;
+      }
+      return false;
+    }
+
     return {
       CallExpression(call) {
-        const sleep = findBlockingSleep(call, ctx);
-        if (!sleep) return;
+        const sleep = primitives ? findBlockingSleep(call, ctx) : null;
+        if (!sleep) {
+          const helper = helpers ? describeBlockingHelperCall(call, ctx) : null;
+          if (!helper || insidePollingLoop(call)) return;
+          const known = helper.delay.value !== null || helper.delay.text !== null;
+          context.report({
+            node: call.callee,
+            messageId: 'blockingHelper',
+            data: {
+              call: shorten(context.sourceCode.getText(call), 60),
+              interval: known ? ` for ${formatDelay(helper.delay)}` : '',
+              helper: helper.helper,
+              where: helper.from ? ` (from \`${helper.from}\`)` : '',
+              how: HOW[helper.kind],
+            },
+          });
+          return;
+        }
         const messageId =
           sleep.kind === 'atomics'
             ? 'atomicsWait'

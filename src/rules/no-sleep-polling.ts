@@ -1,5 +1,5 @@
 import type { JSONSchema, TSESLint, TSESTree } from '@typescript-eslint/utils';
-import { describeGuardWaits, describeLoopWait, describeReplacement, describeTimerWait, enclosingFunction, functionName, type Judgement, formatDelay, getFileContext, mayPollInLoop, mayPollWithTimer, shorten, type LoopNode, type Replacement } from '../analysis/index.js';
+import { describeGuardWaits, describeLoopWait, describeReplacement, describeTimerWait, enclosingFunction, functionName, type Judgement, formatDelay, getFileContext, shorten, textGates, type LoopNode, type Replacement } from '../analysis/index.js';
 import { createRule } from '../util/create-rule.js';
 
 export type MessageIds =
@@ -111,6 +111,11 @@ export default createRule<Options, MessageIds>({
     defaultOptions: [{ sleepFunctions: [], reportWorkLoops: false, pollingFunctions: [], drainMethods: [] }],
   },
   create(context, [options]) {
+    // Each half only where the file's text can hold what it looks for (see src/analysis/gate.ts); a file that holds
+    // neither gets no listener, and nothing here asks for its AST.
+    const pollCalls = textGates.callMayPoll(context.sourceCode, (options.pollingFunctions?.length ?? 0) > 0);
+    const pollLoops = textGates.loopMayPoll(context.sourceCode);
+    if (!pollCalls && !pollLoops) return {};
     const ctx = getFileContext(context.sourceCode, options, context.physicalFilename);
 
     /** The helper and DOM messages, shared by every shape; null for the shape's own message. */
@@ -206,10 +211,9 @@ export default createRule<Options, MessageIds>({
       }
     }
 
-    // Each half only where the file's text can hold what it looks for (see the gates in src/analysis/gate.ts).
     const listeners: TSESLint.RuleListener = {};
-    if (mayPollWithTimer(ctx)) listeners.CallExpression = checkCall;
-    if (mayPollInLoop(ctx)) {
+    if (pollCalls) listeners.CallExpression = checkCall;
+    if (pollLoops) {
       listeners.WhileStatement = check;
       listeners.DoWhileStatement = check;
       listeners.ForStatement = check;

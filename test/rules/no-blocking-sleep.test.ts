@@ -1,7 +1,7 @@
 import { RuleTester } from '@typescript-eslint/rule-tester';
 import rule, { type MessageIds, type Options } from '../../src/rules/no-blocking-sleep.js';
 import { shorten } from '../../src/analysis/index.js';
-import { at, valid } from './cases.js';
+import { at, atEach, valid } from './cases.js';
 
 const ruleTester = new RuleTester();
 
@@ -12,7 +12,9 @@ const jsx = { languageOptions: { parserOptions: { ecmaFeatures: { jsx: true } } 
 const CELL = 'new Int32Array(new SharedArrayBuffer(4))';
 /** The call is quoted as the rule quotes it: on one line, at most 60 characters. */
 const error = (messageId: MessageIds, call: string, interval: string) => ({ messageId, data: { call: shorten(call, 60), interval } });
-const inv = (code: string, e: ReturnType<typeof error>, rest: Parameters<typeof at<MessageIds, Options>>[2] = {}) =>
+const helperCall = (call: string, interval: string, helper: string, where: string, how: string) =>
+  ({ messageId: 'blockingHelper' as const, data: { call: shorten(call, 60), interval, helper, where, how } });
+const inv = (code: string, e: ReturnType<typeof error> | ReturnType<typeof helperCall>, rest: Parameters<typeof at<MessageIds, Options>>[2] = {}) =>
   at<MessageIds, Options>(code, e, rest);
 
 ruleTester.run('no-blocking-sleep', rule, {
@@ -126,10 +128,23 @@ ruleTester.run('no-blocking-sleep', rule, {
     inv(`export class Throttle {
       pause(ms: number): void { @@Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms * 2); }
     }`, error('atomicsWait', 'Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms * 2)', '`ms * 2` ms')),
-    inv(`const cell = ${CELL};
+    // A helper that only passes the time blocks each caller: reported where it is written and at every call.
+    atEach(`const cell = ${CELL};
     function pauseSync(ms) { @@Atomics.wait(cell, 0, 0, ms); }
-    pauseSync(10);
-    pauseSync(20);`, error('atomicsWait', 'Atomics.wait(cell, 0, 0, ms)', '`ms` ms')),
+    @@pauseSync(10);
+    @@pauseSync(20);`, [
+      error('atomicsWait', 'Atomics.wait(cell, 0, 0, ms)', '`ms` ms'),
+      helperCall('pauseSync(10)', ' for 10 ms', 'pauseSync()', '', 'waits on a buffer no other thread can notify'),
+      helperCall('pauseSync(20)', ' for 20 ms', 'pauseSync()', '', 'waits on a buffer no other thread can notify'),
+    ]),
+    // (the loop itself is no-busy-wait's)
+    inv(`export function SyncDelay(ms) { let now = Date.now(); const start = now; while (now - start < ms) { now = Date.now(); } }
+    export class Gateway { leave() { @@SyncDelay(2000); } }`,
+      helperCall('SyncDelay(2000)', ' for 2 s', 'SyncDelay()', '', 'spins on the clock until the time has passed')),
+    // A helper that also works (restarts a service, then sleeps) is reported where its sleep is written, not at calls.
+    inv(`import { execSync } from 'node:child_process';
+    function restart(name) { execSync('systemctl restart ' + name); @@execSync('sleep 2'); }
+    restart('api');`, error('childProcess', "execSync('sleep 2')", '2 s')),
     inv(`function sleep(ms) { @@Atomics.wait(${CELL}, 0, 0, ms); }
     module.exports = sleep;`, error('atomicsWait', `Atomics.wait(${CELL}, 0, 0, ms)`, '`ms` ms'), commonjs),
     // --- child processes started only to pass time

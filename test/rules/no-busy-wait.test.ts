@@ -16,6 +16,12 @@ const inv = (code: string, e: { messageId: MessageIds; data: Record<string, stri
 
 ruleTester.run('no-busy-wait', rule, {
   valid: [
+    // a loop that yields to microtasks while waiting for state is no-sleep-polling's zero-delay poll, not reported twice
+    valid(`export class A { ready = false; async go() { while (!this.ready) { await new Promise((r) => process.nextTick(r)); } } }`),
+    // a loop over what its iteration writes: a random pick until it differs
+    valid(`export function other(items, last) { while (true) { const pick = items[Math.floor(Math.random() * items.length)]; if (pick !== last) return pick; } }`),
+    // setImmediate lets timers and I/O run: a paced loop, not a busy one
+    valid(`export async function spin(end) { while (Date.now() < end) { await new Promise((r) => setImmediate(r)); } }`),
     // --- time-sliced work: the loop does work until its budget is spent
     valid(`export function work(queue, budget) {
       const start = Date.now();
@@ -68,6 +74,11 @@ ruleTester.run('no-busy-wait', rule, {
     inv(`const end = Date.now() + 100;
     @@while (Date.now() < end) {}`, clock('Date.now() < end')),
     inv(`export function hold(end) { @@while (Date.now() < end); }`, clock('Date.now() < end')),
+    // a fresh reading of the clock into a variable of the function is still only reading the clock
+    inv(`export function SyncDelay(ms) { let now = Date.now(); const start = now; @@while (now - start < ms) { now = Date.now(); } }`, clock('now - start < ms')),
+    // yielding to microtasks only (nextTick, resolved promises) lets no timer or I/O run
+    inv(`export async function waitMs(time) { const now = Date.now(); @@while (Date.now() < now + time) { await new Promise((res) => process.nextTick(res)); } }`,
+      { messageId: 'busyClockMicrotask' as const, data: { condition: 'Date.now() < now + time' } }),
     inv(`export function hold(t, ms) { @@while (performance.now() - t < ms); }`, clock('performance.now() - t < ms')),
     inv(`export function hold(deadline) { @@do {} while (Date.now() < deadline); }`, clock('Date.now() < deadline')),
     inv(`export function hold() { @@for (const end = Date.now() + 50; Date.now() < end; ) {} }`, clock('Date.now() < end')),

@@ -56,9 +56,11 @@ export function addPatternWrites(written: Set<string>, pattern: Node, ctx: FileC
 }
 
 /** Access paths `root` (its own function only) assigns, updates, deletes, or changes through a mutator method. */
-export function collectWrites(root: Node, ctx: FileContext): Set<string> {
+export function collectWrites(root: Node, ctx: FileContext, skip: ReadonlySet<Node> = new Set()): Set<string> {
   const written = new Set<string>();
   walkSameFunction(root, ctx.sourceCode.visitorKeys, (n) => {
+    // The branches that leave run once the wait is over: what they write is not what the next check sees.
+    if (skip.has(n)) return false;
     if (n.type === T.AssignmentExpression) addPatternWrites(written, n.left, ctx);
     else if (n.type === T.UpdateExpression) addWrite(written, n.argument);
     else if (n.type === T.UnaryExpression && n.operator === 'delete') addWrite(written, n.argument);

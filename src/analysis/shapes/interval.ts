@@ -148,7 +148,7 @@ export function iterationOf(callback: FunctionNode, exitBranches: Node[], exits:
     }
     return undefined;
   });
-  return { written: collectWrites(callback.body, ctx), mutated: new Set<string>(), workCalls, logs, sharedWrites: 0, otherAwaits: 0 };
+  return { written: collectWrites(callback.body, ctx, new Set(exitBranches.filter((b) => b !== callback.body))), mutated: new Set<string>(), workCalls, logs, sharedWrites: 0, otherAwaits: 0 };
 }
 
 function delayOf(arg: Node | undefined, ctx: FileContext): Wait['delay'] {

@@ -88,6 +88,19 @@ export function loopExits(loop: LoopNode, ctx: FileContext): Exit[] {
   return exits;
 }
 
+/** Every `if` branch of the iteration that leaves the loop (`break`, `return`, `throw`). */
+function leavingBranches(loop: LoopNode, ctx: FileContext): Set<Node> {
+  const out = new Set<Node>();
+  walkSameFunction(loop.body, ctx.sourceCode.visitorKeys, (n) => {
+    if (n !== loop.body && isLoop(n)) return false;
+    if (n.type === T.IfStatement) {
+      for (const branch of [n.consequent, n.alternate]) if (branch && leavesLoop(branch, loop)) out.add(branch);
+    }
+    return undefined;
+  });
+  return out;
+}
+
 /** The branches the success exits run in (their sleeps are a last pause before leaving, not the poll's delay). */
 function successBranches(loop: LoopNode, ctx: FileContext): Node[] {
   const out: Node[] = [];
@@ -109,7 +122,7 @@ interface LoopFacts extends Iteration {
 }
 
 /** What the iteration does: its sleeps, other awaits, writes, work, logging (within `roots`, not nested loops). */
-export function iterationFacts(roots: Node[], loop: Node, checks: ReadonlySet<Node>, ctx: FileContext): LoopFacts {
+export function iterationFacts(roots: Node[], loop: Node, checks: ReadonlySet<Node>, ctx: FileContext, exitBranches: ReadonlySet<Node> = new Set()): LoopFacts {
   const facts: LoopFacts = { sleeps: [], otherAwaits: 0, written: new Set(), mutated: new Set(), workCalls: 0, sharedWrites: 0, logs: 0 };
   const keys = ctx.sourceCode.visitorKeys;
   const sleepNodes = new Set<Node>();
@@ -122,6 +135,8 @@ export function iterationFacts(roots: Node[], loop: Node, checks: ReadonlySet<No
   };
   for (const root of roots) {
     walkSameFunction(root, keys, (n) => {
+      // A branch that leaves the loop runs once the wait is over: its writes, awaits and sleeps are not the iteration's.
+      if (exitBranches.has(n)) return false;
       switch (n.type) {
         case T.AwaitExpression: {
           const sleep = insideNested(n, loop) ? null : describeSleep(n.argument, ctx);
@@ -238,7 +253,7 @@ export function loopShape(loop: LoopNode, ctx: FileContext): Wait | null {
   if (loop.type === T.ForStatement && loop.update) roots.push(loop.update);
   if (loop.test) roots.push(loop.test);
   for (const declaration of declarationsFeeding(loop.body, exits.flatMap((e) => e.conditions), ctx)) checks.add(declaration);
-  const facts = iterationFacts(roots, loop, checks, ctx);
+  const facts = iterationFacts(roots, loop, checks, ctx, leavingBranches(loop, ctx));
   if (facts.sleeps.length === 0) return null;
   // A counted run of microtask turns (`for (n = 50; !done && n > 0; --n) await Promise.resolve()`) only lets
   // already-queued callbacks run: a flush, not a poll.

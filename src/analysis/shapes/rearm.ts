@@ -59,11 +59,25 @@ export function sameInputs(args: readonly Node[], self: FunctionNode, ctx: FileC
     }
     const variable = findVariable(ctx.getScope(a), a.name);
     if (!variable || variable.defs.length === 0) return false;
-    if (variable.references.some((r) => r.isWrite() && !r.init)) return false;
+    if (variable.references.some((r) => r.isWrite() && !r.init)) {
+      // `retryAttempts++; … setTimeout(() => retry(retryAttempts), ms)`: the same counter, counted in place.
+      const counts = paramName === a.name && variable.references.every((r) => !r.isWrite() || r.init || isCount(r.identifier as Node));
+      if (counts && readsToGiveUp(self, paramName, ctx)) {
+        counters.push(paramName);
+        return true;
+      }
+      return false;
+    }
     if (paramName === a.name) return true;
     // Declared outside self (`resolve` of an enclosing executor) and never written again.
     return !contains(self, variable.defs[0]!.name as Node);
   });
+}
+
+/** `n++`, `--n`, `n += 1`: a write that counts. */
+function isCount(id: Node): boolean {
+  const parent = id.parent;
+  return parent?.type === T.UpdateExpression || (parent?.type === T.AssignmentExpression && (parent.operator === '+=' || parent.operator === '-='));
 }
 
 /** `self` tests `name` in an `if` that leaves (`if (attempt === maxAttempts) return;`). */
@@ -164,7 +178,7 @@ function rearmWorkCalls(self: FunctionNode, exits: Exit[], call: TSESTree.CallEx
 export function rearmShape(call: TSESTree.CallExpression, timer: string, ctx: FileContext): Wait | null {
   const shape = rearmExits(call, ctx);
   if (!shape || hasAwaitOrYield(shape.self, ctx)) return null;
-  const written = collectWrites(shape.self.body, ctx);
+  const written = collectWrites(shape.self.body, ctx, stoppingBranches(call, shape.self));
   for (const counter of shape.counters) written.add(counter);
   const delayArg = call.arguments[1];
   const computed = timer === 'setTimeout' && !!delayArg && delayArg.type !== T.SpreadElement && isComputedDelay(delayArg, written, ctx);
@@ -186,4 +200,23 @@ function flagOnly(condition: Node): boolean {
   while (n.type === T.UnaryExpression && n.operator === '!') n = unwrap(n.argument);
   if (n.type === T.LogicalExpression) return flagOnly(n.left) && flagOnly(n.right);
   return n.type === T.Identifier || n.type === T.MemberExpression;
+}
+
+/** The branches on the way to the re-arm that do not lead to it: the exits, which run once the wait is over. */
+function stoppingBranches(call: Node, self: FunctionNode): Set<Node> {
+  const out = new Set<Node>();
+  let child: Node = call;
+  for (let p: Node | undefined = call.parent; p && p !== self; child = p, p = p.parent) {
+    if (p.type === T.IfStatement && child !== p.test) {
+      const other = child === p.consequent ? p.alternate : p.consequent;
+      if (other) out.add(other);
+    }
+    if (p.type === T.BlockStatement) {
+      for (const statement of p.body) {
+        if (statement === child) break;
+        if (statement.type === T.IfStatement && !statement.alternate && endsWith(statement.consequent, [T.ReturnStatement, T.ThrowStatement])) out.add(statement.consequent);
+      }
+    }
+  }
+  return out;
 }
