@@ -6,7 +6,7 @@ import { describeBusyWait } from './busy.js';
 import { isReadOnlyCall } from './dependence/atoms.js';
 import { isLoggingCall } from './shapes/common.js';
 import { perFile, type FileContext } from './context.js';
-import { exportedFunction, moduleContext } from './dependence/modules.js';
+import { exportedFunction, isLocalModule, moduleContext } from './dependence/modules.js';
 import { describeDelay, EMPTY_ENV, type Delay } from './evaluate.js';
 import { resolveName } from './scope.js';
 
@@ -42,7 +42,7 @@ function findCandidateNames(ctx: FileContext): ReadonlySet<string> {
   const text = ctx.sourceCode.text;
   const clock = text.includes('Date.now') || text.includes('new Date') || text.includes('performance.now');
   const primitive = text.includes('Atomics') || text.includes('child_process');
-  const relative = /(from\s*|require\s*\(\s*)['"`]\.\.?\//.test(text);
+  const relative = /(from\s*|require\s*\(\s*)['"`](\.\.?\/|[@~#]\/|src\/)/.test(text);
   if (!clock && !primitive && !relative) return names;
   const manager = ctx.sourceCode.scopeManager;
   if (!manager) return names;
@@ -76,7 +76,7 @@ export function describeBlockingHelperCall(call: TSESTree.CallExpression, ctx: F
   let fnCtx = ctx;
   let from: string | null = null;
   if (binding.kind === 'function') fn = binding.node;
-  else if ((binding.kind === 'export' || binding.kind === 'module') && binding.module.startsWith('.')) {
+  else if ((binding.kind === 'export' || binding.kind === 'module') && isLocalModule(binding.module)) {
     const foreign = moduleContext(ctx, binding.module);
     const found = foreign && exportedFunction(foreign, binding.kind === 'export' ? binding.name : 'default');
     if (found) {

@@ -156,7 +156,9 @@ export function isComputedDelay(delay: Node, written: ReadonlySet<string>, ctx: 
     if (n.type === T.BinaryExpression && n.operator === '**') computed = true;
     if (n.type === T.Identifier || n.type === T.MemberExpression) {
       const path = pathOf(n);
-      if (path !== null && ([...written].some((w) => path === w || path.startsWith(`${w}.`)) || BACKOFF_NAME.test(path))) computed = true;
+      // `const retryInterval = 500`: a constant, whatever its name says.
+      const constant = n.type === T.Identifier && evaluateNumber(n, EMPTY_ENV, ctx.getScope) !== null;
+      if (path !== null && ([...written].some((w) => path === w || path.startsWith(`${w}.`)) || (BACKOFF_NAME.test(path) && !constant))) computed = true;
       if (n.type === T.MemberExpression) return false;
     }
     return !computed;

@@ -2,7 +2,7 @@ import type { TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES as T } from '@typescript-eslint/utils';
 import { calleeName, childNodes, isFunction, pathOf, staticPropertyName, unwrap, type FunctionNode, type Node } from './ast.js';
 import type { FileContext } from './context.js';
-import { callerView, exportedBinding, moduleContext, moduleText } from './dependence/modules.js';
+import { callerView, exportedBinding, isLocalModule, moduleContext, moduleText } from './dependence/modules.js';
 import { describeDelay, EMPTY_ENV, evaluateNumber, type Delay, type Environment } from './evaluate.js';
 import { isGlobalName, resolveName, type Binding } from './scope.js';
 import { typedHelperDelay } from './typed-sleep.js';
@@ -336,7 +336,7 @@ function importedHelperSleep(
   env: Environment,
   depth: number,
 ): SleepCall | null | undefined {
-  if (!module.startsWith('.')) return undefined;
+  if (!isLocalModule(module)) return undefined;
   const callee = unwrap(call.callee);
   const name = callee.type === T.Identifier ? callee.name : callee.type === T.MemberExpression ? staticPropertyName(callee) : null;
   if (name !== null && ctx.names.has(name)) return undefined; // declared a sleep by the `sleepFunctions` option

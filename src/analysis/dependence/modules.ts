@@ -67,6 +67,31 @@ function isRelative(specifier: string): boolean {
   return specifier === '.' || specifier === '..' || specifier.startsWith('./') || specifier.startsWith('../');
 }
 
+/** The project's own source aliases (`@/utils/sleep`, `~/lib/x`, `#/x`, `src/utils/helpers`): a file of the project. */
+const SOURCE_ALIAS = /^(?:[@~#]\/|src\/)/;
+
+/**
+ * A module of the project itself: a relative specifier, or one of the source aliases bundlers and TypeScript
+ * `paths` conventionally map into the project (`@/` and `~/` to `src/`, `src/` from the root). Packages are not.
+ */
+export function isLocalModule(specifier: string): boolean {
+  return isRelative(specifier) || SOURCE_ALIAS.test(specifier);
+}
+
+/** Resolves a source alias from the linted file's folder upwards, to the project root (the folder with package.json). */
+function resolveAlias(dir: string, specifier: string): { path: string; stats: Stats } | null {
+  const rest = specifier.replace(/^[@~#]\//, 'src/');
+  for (let current = dir, depth = 0; depth < 12; depth++) {
+    const file = resolveFile(current, rest);
+    if (file) return file;
+    if (fileStats(resolve(current, 'package.json'))) return null;
+    const parent = dirname(current);
+    if (parent === current) return null;
+    current = parent;
+  }
+  return null;
+}
+
 function fileStats(path: string): Stats | null {
   try {
     const stats = statSync(path, { throwIfNoEntry: false });
@@ -183,8 +208,8 @@ function parsedModule(path: string, entry: CachedModule): Readonly<TSESLint.Sour
 /** The file a relative specifier names from the linted file, other than that file itself. */
 function resolveModule(ctx: FileContext, specifier: string): { path: string; stats: Stats } | null {
   const filename = absoluteFilename(ctx);
-  if (!filename || !isRelative(specifier)) return null;
-  const file = resolveFile(dirname(filename), specifier);
+  if (!filename || !isLocalModule(specifier)) return null;
+  const file = isRelative(specifier) ? resolveFile(dirname(filename), specifier) : resolveAlias(dirname(filename), specifier);
   return file && resolve(file.path) !== resolve(filename) ? file : null;
 }
 
@@ -213,7 +238,7 @@ const resolved = new WeakMap<FileContext, Map<string, FileContext | null>>();
  * the file `ctx` lints; null when not relative, not found, unreadable or unparseable (never throws).
  */
 export function moduleContext(ctx: FileContext, specifier: string): FileContext | null {
-  if (!isRelative(specifier)) return null;
+  if (!isLocalModule(specifier)) return null;
   const memo = foreignAsts.has(ctx.sourceCode.ast) ? null : resolved.get(ctx) ?? new Map<string, FileContext | null>();
   if (memo) {
     if (memo.has(specifier)) return memo.get(specifier)!;
@@ -377,7 +402,7 @@ function findExport(ctx: FileContext, name: string, depth: number, seen: Set<str
       }
       case T.ExportAllDeclaration:
         // `export * as ns from './y'` exports an object, not a function; `export *` never re-exports `default`.
-        if (statement.exported === null && name !== 'default' && isRelative(statement.source.value)) starSources.push(statement.source.value);
+        if (statement.exported === null && name !== 'default' && isLocalModule(statement.source.value)) starSources.push(statement.source.value);
         continue;
       case T.TSExportAssignment: {
         if (name !== 'default') continue;
@@ -431,7 +456,7 @@ function bindingOfName(identifier: TSESTree.Identifier, ctx: FileContext, depth:
 
 /** An export of another module: followed when relative, the package's export itself otherwise. */
 function fromModule(ctx: FileContext, module: string, name: string, depth: number, seen: Set<string>): Found {
-  if (isRelative(module)) return { result: foreign(ctx, module, name, depth, seen), reexport: true };
+  if (isLocalModule(module)) return { result: foreign(ctx, module, name, depth, seen), reexport: true };
   return local(name === 'default' ? { kind: 'module', module } : { kind: 'export', module, name }, ctx);
 }
 

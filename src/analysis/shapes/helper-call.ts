@@ -2,7 +2,7 @@ import type { TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES as T } from '@typescript-eslint/utils';
 import { calleeName, enclosingFunction, isFunction, pathOf, staticPropertyName, unwrap, walkSameFunction, type FunctionNode, type Node } from '../ast.js';
 import { declaresAny, perFile, type DeclaredFunctions, type FileContext } from '../context.js';
-import { moduleContext, exportedFunction } from '../dependence/modules.js';
+import { exportedFunction, isLocalModule, moduleContext } from '../dependence/modules.js';
 import { bindParameters, EMPTY_ENV, type Delay } from '../evaluate.js';
 import type { Wait } from '../model.js';
 import { findVariable, resolveName, type Binding } from '../scope.js';
@@ -171,7 +171,7 @@ function resolveHelper(call: TSESTree.CallExpression, ctx: FileContext, depth = 
   let fn: FunctionNode | null = null;
   let fnCtx = ctx;
   if (callee.type === T.Identifier && binding?.kind === 'function') fn = binding.node;
-  else if (module !== null && exported !== null && module.startsWith('.')) {
+  else if (module !== null && exported !== null && isLocalModule(module)) {
     const foreign = moduleContext(ctx, module);
     const found = foreign && exportedFunction(foreign, exported);
     if (found) {
@@ -289,7 +289,7 @@ function mayCallHelper(call: TSESTree.CallExpression): boolean {
   });
 }
 
-const RELATIVE_IMPORT = /(from\s*|require\s*\(\s*)['"`]\.\.?\//;
+const RELATIVE_IMPORT = /(from\s*|require\s*\(\s*)['"`](\.\.?\/|[@~#]\/|src\/)/;
 
 /**
  * Per file, before any scope lookup: whether a polling package or a relative module is imported, and the names
@@ -319,7 +319,7 @@ function findHelperCandidates(ctx: FileContext): { packages: boolean; relative: 
       if (!def) continue;
       const source = def.type === 'ImportBinding' && def.parent?.type === T.ImportDeclaration ? def.parent.source.value
         : def.type === 'Variable' && def.node.type === T.VariableDeclarator && def.node.init ? requiredSource(def.node.init) : null;
-      if (source !== null && source.startsWith('.')) names.add(variable.name);
+      if (source !== null && isLocalModule(source)) names.add(variable.name);
     }
   }
   return { packages, relative: false, names };
