@@ -171,7 +171,7 @@ function bodyReadsOnly(statement: TSESTree.Statement, ctx: FileContext, loop: Lo
         return false;
       }
       // `now = Date.now()`: a variable of the function given a fresh reading of the clock (or another pure value).
-      if (e.type === T.AssignmentExpression && e.operator === '=' && e.left.type === T.Identifier && readsOnly(e.right, ctx) && isOwnVariable(e.left, loop, ctx)) return true;
+      if (e.type === T.AssignmentExpression && e.operator === '=' && e.left.type === T.Identifier && readsClock(e.right, ctx) && readsOnly(e.right, ctx) && isOwnVariable(e.left, loop, ctx)) return true;
       return readsOnly(statement.expression, ctx);
     }
     case T.ReturnStatement:
@@ -201,4 +201,14 @@ function isOwnVariable(id: TSESTree.Identifier, loop: LoopNode, ctx: FileContext
   const declaredIn = variable.scope.variableScope.block as Node;
   const fn = enclosingFunction(loop);
   return fn === null ? declaredIn.type === T.Program : declaredIn === fn;
+}
+
+/** The expression reads the clock (`Date.now()`, `performance.now()`, `new Date()`). */
+function readsClock(node: Node, ctx: FileContext): boolean {
+  let found = false;
+  walkSameFunction(node, ctx.sourceCode.visitorKeys, (n) => {
+    if ((n.type === T.CallExpression || n.type === T.NewExpression) && /^(Date\.now|performance\.now|Date)$/.test(ctx.text(n.callee))) found = true;
+    return !found;
+  });
+  return found;
 }

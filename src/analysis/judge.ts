@@ -36,6 +36,8 @@ export function judgeWait(wait: Wait, ctx: FileContext): Judgement | null {
 
   if (!ctx.options.reportWorkLoops && polled.every((a) => a.flag && a.predicate === null)) {
     if (iteration.workCalls > 0 || iteration.sharedWrites > 0) return null;
+    // `!stopped && setTimeout(work, 1000)` beside a log line: a cancellation flag on a periodic task.
+    if (iteration.logs > 0 && polled.every((a) => CANCELLATION.test(lastName(a.node)))) return null;
     // `while (running) { log('tick'); await sleep() }`: a heartbeat; `while (!ready) { log('waiting') … }` still waits.
     if (iteration.logs > 0 && polledByCondition.every((c) => c.loopTest && c.atoms.every((a) => !negated(a.node)))) return null;
   }
@@ -55,4 +57,16 @@ export function judgeWait(wait: Wait, ctx: FileContext): Judgement | null {
 function negated(node: Node): boolean {
   const n = unwrap(node);
   return n.type === T.UnaryExpression && n.operator === '!';
+}
+
+/** Names of flags that cancel a task rather than signal what it waits for. */
+const CANCELLATION = /(stop|clos|destroy|cancel|abort|shut|exit|terminat|dispos|kill|quit|halt|running|active|alive|enabled)/i;
+
+/** The name a flag atom reads: `stopped` in `!this.stopped`. */
+function lastName(node: Node): string {
+  let n = unwrap(node);
+  while (n.type === T.UnaryExpression && n.operator === '!') n = unwrap(n.argument);
+  if (n.type === T.Identifier) return n.name;
+  if (n.type === T.MemberExpression && !n.computed && n.property.type === T.Identifier) return n.property.name;
+  return '';
 }

@@ -20,6 +20,8 @@ ruleTester.run('no-busy-wait', rule, {
     valid(`export class A { ready = false; async go() { while (!this.ready) { await new Promise((r) => process.nextTick(r)); } } }`),
     // a loop over what its iteration writes: a random pick until it differs
     valid(`export function other(items, last) { while (true) { const pick = items[Math.floor(Math.random() * items.length)]; if (pick !== last) return pick; } }`),
+    // walking up a tree: the loop changes what it tests
+    valid(`export function item(el) { while (el.parentElement && el.parentElement.tagName !== 'LI') el = el.parentElement; return el; }`),
     // setImmediate lets timers and I/O run: a paced loop, not a busy one
     valid(`export async function spin(end) { while (Date.now() < end) { await new Promise((r) => setImmediate(r)); } }`),
     // --- time-sliced work: the loop does work until its budget is spent

@@ -65,6 +65,9 @@ ruleTester.run('no-sleep-polling (shapes of real code)', rule, {
       while (this.running) { console.log('requests', this.count); this.count = 0; await sleep(1000); }
     } }`),
     valid(`${SLEEP}export class Beat { running = true; async beat() { while (this.running) { this.lastBeat = Date.now(); await sleep(500); } } }`),
+    // --- a periodic function that logs and re-arms while a cancellation flag allows
+    valid(`let stopped = false; export function stop() { stopped = true; }
+    export function work() { console.log('working'); !stopped && setTimeout(work, 1000); }`),
     // --- a guard whose branch does the work itself, and a worker loop that waits on remote work
     valid(`${SLEEP}export class W { running = true; async loop() {
       while (this.running) { if (!this.handler) { this.reconnect(); await sleep(100); continue; } await this.handler.run(); }

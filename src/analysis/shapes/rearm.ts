@@ -150,15 +150,17 @@ export function pathExits(node: Node, self: FunctionNode, ctx: FileContext): Exi
 }
 
 /** Calls on the re-arm path (not in a branch that stops polling, a condition, or a read feeding one): the function's own work. */
-function rearmWorkCalls(self: FunctionNode, exits: Exit[], call: TSESTree.CallExpression, ctx: FileContext): number {
+function rearmWorkCalls(self: FunctionNode, exits: Exit[], call: TSESTree.CallExpression, ctx: FileContext): { work: number; logs: number } {
   // Only what runs on the way to the re-arm: the statements before it at each level, not the branches that stop.
   const conditions = exits.flatMap((e) => e.conditions);
   const reads = declarationsFeeding(self.body, conditions, ctx);
   let count = 0;
+  let logs = 0;
   const countIn = (node: Node) =>
     walkSameFunction(node, ctx.sourceCode.visitorKeys, (n) => {
       if (conditions.includes(n) || reads.has(n)) return false;
-      if ((n.type === T.CallExpression && !isLoggingCall(n)) || n.type === T.NewExpression) count++;
+      if (n.type === T.CallExpression && isLoggingCall(n)) logs++;
+      else if (n.type === T.CallExpression || n.type === T.NewExpression) count++;
       return undefined;
     });
   let child: Node = call;
@@ -172,7 +174,7 @@ function rearmWorkCalls(self: FunctionNode, exits: Exit[], call: TSESTree.CallEx
     }
     if (p === self.body) break;
   }
-  return count;
+  return { work: count, logs };
 }
 
 export function rearmShape(call: TSESTree.CallExpression, timer: string, ctx: FileContext): Wait | null {
@@ -183,12 +185,12 @@ export function rearmShape(call: TSESTree.CallExpression, timer: string, ctx: Fi
   const delayArg = call.arguments[1];
   const computed = timer === 'setTimeout' && !!delayArg && delayArg.type !== T.SpreadElement && isComputedDelay(delayArg, written, ctx);
   const delay = timer === 'setImmediate' ? timerDelay(undefined, EMPTY_ENV, ctx) : timerDelay(delayArg, EMPTY_ENV, ctx);
-  const workCalls = rearmWorkCalls(shape.self, shape.exits, call, ctx);
+  const { work: workCalls, logs } = rearmWorkCalls(shape.self, shape.exits, call, ctx);
   // A function that works each time it runs and schedules itself again is a pump or a periodic task.
   if (workCalls > 0 && !shape.exits.every((e) => e.conditions.every((c) => flagOnly(c)))) return null;
   return {
     shape: 'rearm', node: call, owner: shape.self.body, exits: shape.exits,
-    iteration: { written, workCalls, sharedWrites: 0, mutated: new Set<string>(), logs: 0, otherAwaits: 0 },
+    iteration: { written, workCalls, sharedWrites: 0, mutated: new Set<string>(), logs, otherAwaits: 0 },
     delay: { sleep: null, delay, zero: delay.value === 0, blocking: false, computed, unknown: false },
     via: timer,
   };
