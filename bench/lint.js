@@ -18,7 +18,6 @@ import path from 'node:path';
 import js from '@eslint/js';
 import { ESLint, Linter } from 'eslint';
 import { log, machineInfo, median, parseArgs, percentile, ROOT_DIR, round, writeResult, resultHeader } from './common.js';
-import { runOxlintBenchmark } from './oxlint.js';
 
 const NODE_MODULES = path.join(ROOT_DIR, 'node_modules');
 /** Package folders to draw files from, in order, until the corpus reaches its target size. */
@@ -373,6 +372,8 @@ export async function runLintBenchmark({ quick = false } = {}) {
     .map((f) => ({ file: f.file, lines: f.lines, sleeplessMs: round(f.sleeplessMs, 1), allRulesMs: round(f.allRulesMs, 1), parseMs: round(f.parseMs, 1), sleeplessShareOfRulesPercent: round((f.sleeplessMs / f.allRulesMs) * 100, 1) }));
 
   // oxlint running the rules as a JS plugin: whole runs over the same files, alone, with an empty plugin, with the rules.
+  // Imported here: bench/oxlint.js run alone imports this file for buildCorpus().
+  const { runOxlintBenchmark } = await import('./oxlint.js');
   const oxlint = runOxlintBenchmark(files, { quick });
   log(`oxlint ${oxlint.oxlint} over ${oxlint.files} files, median wall: alone ${oxlint.wallMs.alone.median} ms, empty JS plugin ${oxlint.wallMs.bridge.median} ms, with sleepless ${oxlint.wallMs.sleepless.median} ms (ESLint CLI, same rules: ${oxlint.wallMs.eslint.median} ms)`);
 
