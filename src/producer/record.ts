@@ -102,8 +102,11 @@ function byteLength(text: string): number {
 }
 
 const CHUNK_SIZE = 64 * 1024;
-/** Data larger than this gets a buffer of its own, so one large record never pins a shared chunk. */
-const OWN_BUFFER_ABOVE = 4 * 1024;
+/**
+ * Data larger than this gets a buffer of its own, so one large record never pins a shared chunk; smaller data
+ * shares chunks, which costs a copy and no ArrayBuffer (an allocation and a finalizer) per record.
+ */
+const OWN_BUFFER_ABOVE = 8 * 1024;
 
 /**
  * Copies record data into shared 64 KiB chunks, so a caller reusing its buffer after put() cannot change what is
