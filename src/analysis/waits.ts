@@ -1,6 +1,7 @@
 import type { TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES as T } from '@typescript-eslint/utils';
-import { enclosingFunction, functionName, type LoopNode, type Node } from './ast.js';
+import { enclosingFunction, functionName, unwrap, walkSameFunction, type LoopNode, type Node } from './ast.js';
+import { describeBlockingHelperCall, type BlockingHelperCall } from './blocking-calls.js';
 import { describeBlockingPrimitive, type BlockingSleepCall } from './blocking.js';
 import type { FileContext } from './context.js';
 import type { Atom } from './dependence/atoms.js';
@@ -136,7 +137,39 @@ export function findBlockingSleep(call: TSESTree.CallExpression, ctx: FileContex
   ) {
     return null;
   }
+  if (loop && retriesSyncIo(loop, call, ctx)) return null;
   return sleep;
+}
+
+/**
+ * A call of a helper that only passes the time by blocking, when `no-blocking-sleep` reports it: not inside a
+ * polling loop that `no-sleep-polling` reports, nor in a back-off between attempts of synchronous I/O.
+ */
+export function findBlockingHelperCall(call: TSESTree.CallExpression, ctx: FileContext): BlockingHelperCall | null {
+  const helper = describeBlockingHelperCall(call, ctx);
+  if (!helper) return null;
+  const loop = innermostLoop(call);
+  if (loop && (loop.type === T.WhileStatement || loop.type === T.DoWhileStatement || loop.type === T.ForStatement) && describeLoopWait(loop as LoopNode, ctx)?.sleep.blocking) return null;
+  if (loop && retriesSyncIo(loop, call, ctx)) return null;
+  return helper;
+}
+
+/**
+ * The loop around a blocking sleep retries synchronous I/O (`fs.writeSync` on EAGAIN, `spawnSync` of a command that
+ * hit a busy file): the whole program is synchronous there, and the sleep is its back-off between attempts.
+ */
+function retriesSyncIo(loop: Node, sleep: Node, ctx: FileContext): boolean {
+  let found = false;
+  walkSameFunction(loop, ctx.sourceCode.visitorKeys, (n) => {
+    if (found || n === sleep) return false;
+    if (n.type === T.CallExpression) {
+      const callee = unwrap(n.callee);
+      const name = callee.type === T.Identifier ? callee.name : callee.type === T.MemberExpression && !callee.computed && callee.property.type === T.Identifier ? callee.property.name : '';
+      if (/^(spawnSync|execSync|execFileSync)$|^(write|read|open|rename|unlink|rm|copyFile|mkdir)\w*Sync$/.test(name)) found = true;
+    }
+    return !found;
+  });
+  return found;
 }
 
 export type { Atom };

@@ -1,5 +1,4 @@
-import { describeBlockingHelperCall, findBlockingSleep, formatDelay, getFileContext, mayBlock, mayCallBlockingHelper, shorten, type LoopNode, describeLoopWait } from '../analysis/index.js';
-import type { TSESTree } from '@typescript-eslint/utils';
+import { findBlockingHelperCall, findBlockingSleep, formatDelay, getFileContext, mayBlock, mayCallBlockingHelper, shorten } from '../analysis/index.js';
 import { createRule } from '../util/create-rule.js';
 
 export type MessageIds = 'atomicsWait' | 'childProcess' | 'sleepPackage' | 'deasyncSleep' | 'deasyncLoop' | 'blockingHelper';
@@ -42,20 +41,12 @@ export default createRule<Options, MessageIds>({
       deasync: 'turns the event loop underneath its caller',
     } as const;
 
-    /** Inside a loop that no-sleep-polling reports with this sleep in its message: reported once, there. */
-    function insidePollingLoop(call: TSESTree.CallExpression): boolean {
-      for (let p: TSESTree.Node | undefined = call.parent; p && !/Function/.test(p.type); p = p.parent) {
-        if (p.type === 'WhileStatement' || p.type === 'DoWhileStatement' || p.type === 'ForStatement') return !!describeLoopWait(p as LoopNode, ctx)?.sleep.blocking;
-      }
-      return false;
-    }
-
     return {
       CallExpression(call) {
         const sleep = primitives ? findBlockingSleep(call, ctx) : null;
         if (!sleep) {
-          const helper = helpers ? describeBlockingHelperCall(call, ctx) : null;
-          if (!helper || insidePollingLoop(call)) return;
+          const helper = helpers ? findBlockingHelperCall(call, ctx) : null;
+          if (!helper) return;
           const known = helper.delay.value !== null || helper.delay.text !== null;
           context.report({
             node: call.callee,

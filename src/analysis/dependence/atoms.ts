@@ -220,7 +220,11 @@ export function classifyAtom(atom: Node, anchor: Node, ctx: FileContext): Atom {
         }
         if (callee.type === T.Identifier) {
           const variable = findVariable(scopeOf(callee), callee.name);
-          if (variable?.defs[0]?.type === 'Parameter') predicate ??= callee.name;
+          // A predicate is a parameter of its own (`waitFor(pred)`); one taken out of an object a caller handed in
+          // (`({ runCount }) => …`) is state the caller keeps.
+          const def = variable?.defs[0];
+          const own = def?.type === 'Parameter' && ((def.name as Node).parent === def.node || (def.name as Node).parent?.type === T.AssignmentPattern);
+          if (own) predicate ??= callee.name;
         }
         if (callIsRemote(n, ctx)) {
           remote = true;
