@@ -80,6 +80,11 @@ const inv = (code: string, error: { messageId: MessageIds; data: Record<string, 
 
 ruleTester.run('no-sleep-polling: sleep helpers of relative imports', rule, {
   valid: [
+    // ... but only with a synchronous predicate, and not for a package's helper we do not know
+    valid(`import { sleepUntil } from './helpers/missing.js';
+    export class Events { async completed(api: { count(): Promise<number> }) { await sleepUntil(async () => (await api.count()) > 0); } }`, { filename: elsewhere }),
+    valid(`import { waitFor } from '@testing-library/react';
+    export class Events { count = 0; async completed() { await waitFor(() => this.count === 1); } }`, { filename: elsewhere }),
     // Named like sleeps, but their bodies do I/O: not sleeps, so nothing is polled with a sleep.
     valid(`import { wait } from './api';
     export class C { ready = false; async go() { while (!this.ready) await wait(100); } }`, { filename }),
@@ -89,6 +94,10 @@ ruleTester.run('no-sleep-polling: sleep helpers of relative imports', rule, {
     export class C { ready = false; async go() { while (!this.ready) await api.wait(100); } }`, { filename }),
   ],
   invalid: [
+    // A polling helper of a project module that cannot be read is taken at its name, at an unknown interval.
+    inv(`import { sleepUntil } from './helpers/missing.js';
+    export class Events { count = 0; async completed(n: number) { await @@sleepUntil(() => this.count === n); } }`,
+      { messageId: 'helperPolledDefault', data: { condition: 'this.count === n', helper: 'sleepUntil()' } }, { filename: elsewhere }),
     // --- judged by the helper's own body, its delay bound from this call's arguments
     inv(`import { pause } from './util';
     export class C { ready = false; async go() { @@while (!this.ready) await pause(100); } }`, polled('!this.ready', '100 ms')),

@@ -17,6 +17,9 @@ import { POLLING_PACKAGES } from '../dependence/packages.js';
 /** Interval options of home-made helpers: only an options object says which argument is the interval. */
 const INTERVAL_KEYS = ['interval', 'intervalBetweenAttempts', 'pollInterval', 'pollingInterval', 'intervalMs', 'delay', 'every', 'step'];
 
+/** Names a home-made polling helper commonly has (`waitFor`, `sleepUntil`, `eventually`, `pollUntil`). */
+const POLLING_HELPER_NAME = /^(waitFor|waitUntil|sleepUntil|pollUntil|retryUntil|until|eventually|waitForCondition|waitForExpect|waitForAssertion|poll)$/;
+
 /** How a helper polls its predicate parameter. */
 interface HelperShape {
   predicateIndex: number;
@@ -177,6 +180,11 @@ function resolveHelper(call: TSESTree.CallExpression, ctx: FileContext, depth = 
     if (found) {
       fn = found.fn;
       fnCtx = found.ctx;
+    } else if (!foreign && callee.type === T.Identifier && POLLING_HELPER_NAME.test(callee.name)) {
+      // The project's own module cannot be read (not there, or not parseable): a helper named for polling until a
+      // predicate holds is taken at its word, as a sleep helper is by its name; its interval is unknown.
+      const arg = intervalArgument(call, INTERVAL_KEYS, undefined);
+      return { predicateIndex: 0, delay: arg ? timerDelay(arg, EMPTY_ENV, ctx) : { value: null, text: null, nodes: [] } };
     }
   }
   if (!fn) return null;
