@@ -113,7 +113,7 @@ export class Sender {
   ) {
     this.#window = options.maxConnections;
     this.timeout = options.requestTimeout;
-    const handler = (client.config as { requestHandler?: unknown }).requestHandler;
+    const handler = (client as { config?: { requestHandler?: unknown } }).config?.requestHandler;
     const name = typeof handler === 'object' && handler !== null ? handler.constructor.name : '';
     this.#light = name === 'NodeHttpHandler' || name === 'NodeHttp2Handler';
   }

@@ -213,7 +213,7 @@ describe('lifecycle misuse', () => {
     expect(error).toBeInstanceOf(ClosedError);
     expect(error.code).toBe('Closed');
     expect(error.message).toMatch(/producer is closed; put\(\) no longer accepts records/);
-    expect(await producer.flush()).toEqual({ delivered: 0, failed: 0 });
+    expect(await producer.flush()).toEqual({ delivered: 0, failed: 0, errors: {} });
   });
 
   it('flush() during close() returns, put() during close() is refused, records put before are delivered', async () => {
@@ -225,7 +225,7 @@ describe('lifecycle misuse', () => {
     const flushing = producer.flush();
     const late = await rejection(producer.put({ partitionKey: 'late', data: DATA }));
     expect(late).toBeInstanceOf(ClosedError);
-    expect(await flushing).toEqual({ delivered: 50, failed: 0 });
+    expect(await flushing).toEqual({ delivered: 50, failed: 0, errors: {} });
     await closing;
     const results = await Promise.allSettled(puts);
     expect(results.every((r) => r.status === 'fulfilled')).toBe(true);
@@ -280,7 +280,7 @@ describe('refused requests', () => {
     const producer = new KinesisProducer({ streamName: 'no-such-stream', client: clientFor(ACCESS_KEY), retry: FAST_RETRY });
     // Handlers go on at once: a rejection nobody handles yet is the caller's unhandled rejection, not the producer's.
     const puts = [producer.put({ partitionKey: 'a', data: DATA }), producer.put({ partitionKey: 'b', data: DATA, streamName: 'also-missing' })].map(rejection);
-    expect(await producer.flush()).toEqual({ delivered: 0, failed: 2 });
+    expect(await producer.flush()).toEqual({ delivered: 0, failed: 2, errors: { StreamNotFound: 2 } });
     for (const [index, put] of puts.entries()) {
       const error = await put;
       expect(error).toBeInstanceOf(StreamNotFoundError);
@@ -303,7 +303,7 @@ describe('refused requests', () => {
     // Default rateLimit: ListShards is refused too, and must not leak or throw either.
     const producer = new KinesisProducer({ streamName: stream, client: clientFor(key), retry: FAST_RETRY, aggregation: { enabled: true } });
     const puts = Array.from({ length: 3 }, (_, i) => rejection(producer.put({ partitionKey: `k${i}`, data: DATA })));
-    expect(await producer.flush()).toEqual({ delivered: 0, failed: 3 });
+    expect(await producer.flush()).toEqual({ delivered: 0, failed: 3, errors: { [type]: 3 } });
     for (const put of puts) {
       const error = await put;
       expect(error).toBeInstanceOf(RequestFailedError);
