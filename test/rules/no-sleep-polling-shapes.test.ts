@@ -252,6 +252,12 @@ ruleTester.run('no-sleep-polling (shapes of real code)', rule, {
         const timer = @@setInterval(() => { if (!settled && video.currentTime > 0) { cleanup(); resolve(); } }, 200);
       });
     }`, interval('!settled && video.currentTime > 0', '200 ms')),
+    // --- vitest's vi.waitFor / vi.waitUntil (imported or global), 50 ms unless { interval } says otherwise
+    inv(`import { vi } from 'vitest';
+    export class Q { items = []; async empty() { await @@vi.waitUntil(() => this.items.length === 0, { interval: 10 }); } }`,
+      { messageId: 'helperPolled', data: { condition: 'this.items.length === 0', interval: '10 ms', helper: 'waitUntil()' } }),
+    inv(`export class Q { spy = { calls: [] }; async called() { await @@vi.waitFor(() => expect(this.spy.calls.length).toBe(1)); } }`,
+      { messageId: 'helperPolled', data: { condition: 'expect(this.spy.calls.length).toBe(1)', interval: '50 ms', helper: 'waitFor()' } }),
     // --- what a caller hands in, and what a same-file function reads, is in-process
     inv(`${SLEEP}export async function idle(pool) { @@while (!pool.isIdle()) await sleep(10); }`, polled('!pool.isIdle()', '10 ms')),
     inv(`${SLEEP}export class Pool { busy = 0; idle() { return this.busy === 0; }

@@ -160,10 +160,18 @@ function resolveHelper(call: TSESTree.CallExpression, ctx: FileContext, depth = 
   const root = callee.type === T.Identifier ? callee : unwrap(callee.object);
   const binding = root.type === T.Identifier ? resolveName(root, ctx.getScope(root)) : null;
   const exported = binding ? exportedName(callee, binding) : null;
-  const module = binding && (binding.kind === 'module' || binding.kind === 'export') ? binding.module : null;
+  // `vi.waitFor(…)`: a method of an object a package exports (`import { vi } from 'vitest'`, or vitest's global `vi`).
+  const memberOf = callee.type === T.MemberExpression && root.type === T.Identifier && binding
+    ? binding.kind === 'export' ? binding : binding.kind === 'global' && root.name === 'vi' ? { module: 'vitest', name: 'vi' } : null
+    : null;
+  const module = binding && (binding.kind === 'module' || binding.kind === 'export') ? binding.module : memberOf?.module ?? null;
   const pkg = module !== null ? POLLING_PACKAGES.get(module) : undefined;
+  const method = callee.type === T.MemberExpression ? staticPropertyName(callee) : null;
+  const matches = pkg && (pkg.member
+    ? memberOf !== null && memberOf.name === pkg.member && method !== null && pkg.exports.has(method)
+    : exported !== null && pkg.exports.has(exported));
 
-  if (pkg && exported !== null && (pkg.member ? callee.type === T.MemberExpression && exported === pkg.member : pkg.exports.has(exported))) {
+  if (pkg && matches) {
     const arg = intervalArgument(call, pkg.intervalKeys, pkg.positional);
     return { predicateIndex: pkg.predicateIndex, delay: arg ? timerDelay(arg, EMPTY_ENV, ctx) : { value: pkg.defaultMs, text: null, nodes: [] }, defaultMs: pkg.defaultMs };
   }
@@ -319,7 +327,7 @@ function findHelperCandidates(ctx: FileContext): { packages: boolean; relative: 
     }
   }
   const text = ctx.sourceCode.text;
-  const packages = [...POLLING_PACKAGES.keys()].some((m) => text.includes(m));
+  const packages = [...POLLING_PACKAGES.keys()].some((m) => text.includes(m)) || text.includes('vi.wait');
   // Names bound to a relative module (`import { waitFor } from './utils'`, `const waitFor = require('../waitFor')`).
   if (RELATIVE_IMPORT.test(text)) {
     for (const variable of ctx.sourceCode.scopeManager?.globalScope?.childScopes.flatMap((s) => [...s.variables]).concat(ctx.sourceCode.scopeManager.globalScope.variables) ?? []) {
