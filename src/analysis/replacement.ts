@@ -2,7 +2,7 @@ import type { TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES as T } from '@typescript-eslint/utils';
 import { contains, isFunction, pathOf, staticPropertyName, unwrap, walkSameFunction, type LoopNode, type Node } from './ast.js';
 import { perFile, type FileContext } from './context.js';
-import type { LoopWait } from './waits.js';
+import { describeLoopWait, type LoopWait } from './waits.js';
 import { findVariable, resolveName } from './scope.js';
 import { declaredTypeName, promiseMethods, typeInfo } from './types.js';
 
@@ -530,7 +530,7 @@ export function describeReplacement(wait: LoopWait, ctx: FileContext, drainMetho
     allSettledReplacement(wait, ctx) ??
     onceReplacement(wait, ctx) ??
     typedMemberReplacement(wait, ctx);
-  return replacement && withDeadCode(replacement, ctx);
+  return replacement && withDeadCode(replacement, ctx, drainMethods);
 }
 
 /**
@@ -540,11 +540,15 @@ export function describeReplacement(wait: LoopWait, ctx: FileContext, drainMetho
  * so that a helper's own import goes with it. Exported bindings, bindings the new code names, and declarations
  * with several declarators stay.
  */
-function withDeadCode(replacement: Replacement, ctx: FileContext): Replacement {
+function withDeadCode(replacement: Replacement, ctx: FileContext, drainMethods: readonly DrainMethod[]): Replacement {
   const scopes = ctx.sourceCode.scopeManager?.scopes ?? [];
   const removed: (readonly [number, number])[] = [replacement.range];
   const inRemoved = (range: readonly [number, number]) => removed.some(([start, end]) => range[0] >= start && range[1] <= end);
-  const kept = new Set<string>(replacement.text.match(/[\p{L}\p{Nl}$_][\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}$\u200c\u200d]*/gu) ?? []);
+  const kept = new Set<string>();
+  const keep = (text: string) => {
+    for (const name of text.match(/[\p{L}\p{Nl}$_][\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}$\u200c\u200d]*/gu) ?? []) kept.add(name);
+  };
+  keep(replacement.text);
   const deadSpecifiers = new Set<Node>();
   const edits: { range: readonly [number, number]; text: string }[] = [];
   for (let changed = true; changed; ) {
@@ -554,17 +558,29 @@ function withDeadCode(replacement: Replacement, ctx: FileContext): Replacement {
         const def = variable.defs[0];
         if (!def || variable.defs.length !== 1 || kept.has(variable.name) || inRemoved(def.name.range)) continue;
         const uses = variable.references.filter((r) => r.identifier !== def.name);
-        if (uses.length === 0 || !uses.every((r) => inRemoved(r.identifier.range))) continue;
+        if (uses.length === 0) continue;
         const node = def.node as Node;
-        if (def.type === 'ImportBinding') {
-          if (deadSpecifiers.has(node)) continue;
-          deadSpecifiers.add(node);
-          removed.push(node.range);
-        } else {
-          const statement = removableDeclaration(def.type, node, def.name as Node);
-          if (!statement || inRemoved(statement.range)) continue;
+        const statement = def.type === 'ImportBinding' ? null : removableDeclaration(def.type, node, def.name as Node);
+        if (def.type === 'ImportBinding' ? deadSpecifiers.has(node) : !statement || inRemoved(statement.range)) continue;
+        const elsewhere = uses.filter((r) => !inRemoved(r.identifier.range));
+        if (elsewhere.length > 0) {
+          // Its other uses are in drain loops fixed the same way: this fix rewrites them too, so that the helper can
+          // go (one at a time, each fix would leave it to the last, which could not tell it was the last).
+          const siblings = replacement.autofix ? elsewhere.map((r) => siblingDrain(r.identifier as Node, ctx, drainMethods)) : [null];
+          if (siblings.some((sibling) => !sibling || removed.some((range) => sibling.range[0] < range[1] && range[0] < sibling.range[1]))) continue;
+          for (const sibling of siblings as Replacement[]) {
+            if (inRemoved(sibling.range)) continue;
+            removed.push(sibling.range);
+            edits.push({ range: sibling.range, text: sibling.text });
+            keep(sibling.text);
+          }
+        }
+        if (statement) {
           removed.push(statement.range);
           edits.push({ range: lineRange(statement, ctx), text: '' });
+        } else {
+          deadSpecifiers.add(node);
+          removed.push(node.range);
         }
         changed = true;
       }
@@ -576,6 +592,18 @@ function withDeadCode(replacement: Replacement, ctx: FileContext): Replacement {
   const at = replacement.addImport?.at;
   const deadCode = edits.filter((e) => at === undefined || at <= e.range[0] || at > e.range[1]);
   return deadCode.length > 0 ? { ...replacement, deadCode } : replacement;
+}
+
+/** The autofix of the drain loop around `node`, if it has one. */
+function siblingDrain(node: Node, ctx: FileContext, drainMethods: readonly DrainMethod[]): Replacement | null {
+  let loop: Node | undefined = node.parent;
+  while (loop && loop.type !== T.WhileStatement && loop.type !== T.DoWhileStatement && loop.type !== T.ForStatement) {
+    if (isFunction(loop)) return null;
+    loop = loop.parent;
+  }
+  const wait = loop && describeLoopWait(loop as LoopNode, ctx);
+  const drain = wait && !wait.sleep.blocking ? drainReplacement(wait, ctx, drainMethods) : null;
+  return drain?.autofix && contains(outerStatement(wait!.loop), node) ? drain : null;
 }
 
 /** The statement that declares nothing but `name`, when dropping it runs no code: else null. */

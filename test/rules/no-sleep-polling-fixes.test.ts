@@ -184,6 +184,53 @@ export async function flushSync(p: KinesisProducer) {
 }`, awaitIt('p.getOutstandingRecordsCount() > 0', '100 ms', 'p.flush()'), { output: `${IMPORT}export async function flushSync(p: KinesisProducer) {
   await p.flush();
 }` }),
+    // two drain loops share the helper: the fix of either rewrites both, so that the helper can go with them
+    {
+      code: `${IMPORT}${SLEEP}export async function a(p: KinesisProducer) {
+  while (p.getOutstandingRecordsCount() > 0) await sleep(100);
+}
+export async function b(q: KinesisProducer) {
+  while (q.getOutstandingRecordsCount() > 0) await sleep(200);
+}`,
+      errors: [
+        { ...awaitIt('p.getOutstandingRecordsCount() > 0', '100 ms', 'p.flush()'), line: 4 },
+        { ...awaitIt('q.getOutstandingRecordsCount() > 0', '200 ms', 'q.flush()'), line: 7 },
+      ],
+      output: `${IMPORT}export async function a(p: KinesisProducer) {
+  await p.flush();
+}
+export async function b(q: KinesisProducer) {
+  await q.flush();
+}`,
+    },
+    // …but not when the other loop only gets a suggestion
+    {
+      code: `${IMPORT}${SLEEP}export async function a(p: KinesisProducer) {
+  while (p.getOutstandingRecordsCount() > 0) await sleep(100);
+}
+export async function b(q: KinesisProducer) {
+  while (q.getOutstandingRecordsCount() > 0) { console.log('waiting'); await sleep(200); }
+}`,
+      errors: [
+        { ...awaitIt('p.getOutstandingRecordsCount() > 0', '100 ms', 'p.flush()'), line: 4 },
+        {
+          ...awaitIt('q.getOutstandingRecordsCount() > 0', '200 ms', 'q.flush()'),
+          line: 7,
+          suggestions: [{ messageId: 'replaceLoop' as const, data: { awaited: 'q.flush()' }, output: `${IMPORT}${SLEEP}export async function a(p: KinesisProducer) {
+  while (p.getOutstandingRecordsCount() > 0) await sleep(100);
+}
+export async function b(q: KinesisProducer) {
+  await q.flush();
+}` }],
+        },
+      ],
+      output: `${IMPORT}${SLEEP}export async function a(p: KinesisProducer) {
+  await p.flush();
+}
+export async function b(q: KinesisProducer) {
+  while (q.getOutstandingRecordsCount() > 0) { console.log('waiting'); await sleep(200); }
+}`,
+    },
     // still used elsewhere, or exported: it stays
     inv(`${IMPORT}${SLEEP}export async function flushSync(p: KinesisProducer) {
   @@while (p.getOutstandingRecordsCount() > 0) await sleep(100);
