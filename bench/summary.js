@@ -100,7 +100,7 @@ export function lintSection(data) {
     lines.push('| Run | Median wall ms | min–max |', '|---|---:|---:|');
     const row = (label, w) => `| ${label} | ${fmt(w.median, 0)} | ${fmt(w.min, 0)}–${fmt(w.max, 0)} |`;
     lines.push(row('oxlint alone', ox.wallMs.alone), row('oxlint + an empty JS plugin (the bridge)', ox.wallMs.bridge), row('oxlint + the sleepless rules', ox.wallMs.sleepless), row('ESLint CLI, the same three rules', ox.wallMs.eslint));
-    lines.push('', `- The bridge adds ${fmt(ox.bridgeMs, 0)} ms; the rules ${fmt(ox.rulesOverBridgeMs, 0)} ms on top of it (target: no more than the bridge: ${verdict(ox.rulesOverBridgeMs <= ox.bridgeMs)}). oxlint with the rules is ${fmt(ox.speedupOverEslint, 1)}× faster than ESLint with them; findings: ${ox.sleeplessFindings.oxlint} (oxlint), ${ox.sleeplessFindings.eslint} (ESLint).`, '');
+    lines.push('', `- The bridge adds ${fmt(ox.bridgeMs, 0)} ms; the rules ${fmt(ox.rulesOverBridgeMs, 0)} ms on top of it (target: no more than the bridge: ${verdict(ox.rulesOverBridgeMs <= ox.bridgeMs)}). ESLint with the same rules took ${fmt(ox.speedupOverEslint, 1)}× as long as oxlint; findings: ${ox.sleeplessFindings.oxlint} (oxlint), ${ox.sleeplessFindings.eslint} (ESLint).`, '');
   }
   return lines.join('\n');
 }
