@@ -369,6 +369,7 @@ export class Accumulator {
     let bytesRate = 0;
     let allFull = true;
     for (const bucket of stream.buckets.values()) {
+      if (bucket.length === 0) continue;
       const bucketEntries = this.entriesIn(bucket);
       if (bucket.shardId === undefined) {
         sendableEntries += bucketEntries;
@@ -487,7 +488,7 @@ export class Accumulator {
       if (limiter && takenRecords > 0) limiter.takeMany(takenRecords, takenBytes, now);
       if (full) break;
     }
-    for (const [key, bucket] of stream.buckets) if (bucket.length === 0) stream.buckets.delete(key);
+    // Empty buckets stay (one per shard at most; rebucket() clears them): a steady stream reuses them.
     return batch;
   }
 

@@ -61,15 +61,14 @@ class LightSignal {
   }
 }
 
-/** One request on the wire: its abort switch and its deadline, which a timeout elsewhere may push back. */
+/** One request on the wire: its abort switch and its deadline (startedAt + timeout), which a timeout elsewhere may push back. */
 class InFlight {
   readonly controller: { readonly signal: unknown; abort(): void };
-  timer: NodeJS.Timeout | undefined;
   timedOut = false;
-  /** The timeout its deadline was set with. */
-  timeout = 0;
   constructor(
     readonly startedAtMono: number,
+    /** The timeout its deadline is set with. */
+    public timeout: number,
     light: boolean,
   ) {
     if (light) {
@@ -80,16 +79,8 @@ class InFlight {
     }
   }
 
-  /** (Re)arms the deadline at startedAt + timeout; `onTimeout` runs once if it passes. */
-  arm(timeout: number, onTimeout: (request: InFlight) => void): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timeout = timeout;
-    this.timer = setTimeout(() => onTimeout(this), Math.max(0, this.startedAtMono + timeout - performance.now()));
-  }
-
-  disarm(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
+  get deadline(): number {
+    return this.startedAtMono + this.timeout;
   }
 }
 
@@ -102,7 +93,9 @@ export class Sender {
   /** Batches on the wire, for destroy() and for the oldest record's age. */
   readonly batches = new Set<Batch>();
   readonly #requests = new Map<Batch, InFlight>();
-  readonly #onTimeout = (request: InFlight): void => this.#timedOut(request);
+  /** One timer for every request's deadline, armed for the earliest; left running when a request ends early. */
+  #timer: NodeJS.Timeout | undefined;
+  #timerAt = Number.POSITIVE_INFINITY;
   /** The client's handler takes a LightSignal. */
   readonly #light: boolean;
 
@@ -129,10 +122,29 @@ export class Sender {
 
   /** Aborts every request on the wire; their outcomes still arrive (as errors). */
   abortAll(): void {
-    for (const request of this.#requests.values()) {
-      request.disarm();
-      request.controller.abort();
-    }
+    for (const request of this.#requests.values()) request.controller.abort();
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#timerAt = Number.POSITIVE_INFINITY;
+  }
+
+  /** Arms the deadline timer for `at` unless it already fires by then. */
+  #armFor(at: number): void {
+    if (this.#timer && this.#timerAt <= at) return;
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timerAt = at;
+    // Unref'd: an idle producer must not keep the process alive until a finished request's deadline.
+    this.#timer = setTimeout(() => this.#checkDeadlines(), Math.max(0, at - performance.now())).unref();
+  }
+
+  #checkDeadlines(): void {
+    this.#timer = undefined;
+    this.#timerAt = Number.POSITIVE_INFINITY;
+    const now = performance.now();
+    for (const request of this.#requests.values()) if (!request.timedOut && request.deadline <= now) this.#timedOut(request);
+    let next = Number.POSITIVE_INFINITY;
+    for (const request of this.#requests.values()) if (!request.timedOut && request.deadline < next) next = request.deadline;
+    if (next !== Number.POSITIVE_INFINITY) this.#armFor(next);
   }
 
   /** Starts one request; the returned promise never rejects. */
@@ -140,9 +152,9 @@ export class Sender {
     this.inFlight++;
     this.batches.add(batch);
     const timing: RequestTiming = { startedAt: Date.now(), startedAtMono: performance.now(), endedAtMono: 0 };
-    const request = new InFlight(timing.startedAtMono, this.#light);
+    const request = new InFlight(timing.startedAtMono, this.timeout, this.#light);
     this.#requests.set(batch, request);
-    request.arm(this.timeout, this.#onTimeout);
+    this.#armFor(request.deadline);
     let outcome: RequestOutcome;
     try {
       const output: PutRecordsCommandOutput = await this.client.send(new PutRecordsCommand({ StreamName: batch.stream.name, Records: batch.entries }), { abortSignal: request.controller.signal as AbortSignal });
@@ -150,7 +162,6 @@ export class Sender {
     } catch (error) {
       outcome = { kind: 'error', error: classifyRequestError(error, request.timedOut) };
     } finally {
-      request.disarm();
       timing.endedAtMono = performance.now();
       this.inFlight--;
       this.batches.delete(batch);
@@ -168,14 +179,14 @@ export class Sender {
    */
   #timedOut(request: InFlight): void {
     request.timedOut = true;
-    request.timer = undefined;
     request.controller.abort();
     if (request.timeout < this.timeout) return;
     this.#window = Math.max(1, Math.floor(this.#window / 2));
     const longer = Math.min(this.options.maxRequestTimeout, this.timeout * 2);
     if (longer === this.timeout) return;
     this.timeout = longer;
-    for (const other of this.#requests.values()) if (!other.timedOut) other.arm(longer, this.#onTimeout);
+    // #checkDeadlines re-arms the timer for the new, later deadlines.
+    for (const other of this.#requests.values()) if (!other.timedOut) other.timeout = longer;
   }
 
   #answered(): void {

@@ -62,7 +62,8 @@ describe('aggregation from the first record', () => {
   it('records put right after the constructor wait for the shard map and go out aggregated', async () => {
     const stream = uniqueStream('agg-first');
     await server.createStream(stream, 2);
-    const producer = new KinesisProducer({ streamName: stream, client: server.client(), aggregation: { enabled: true } });
+    // A generous buffering time: on a loaded machine ListShards may take longer than the default 100 ms.
+    const producer = new KinesisProducer({ streamName: stream, client: server.client(), aggregation: { enabled: true }, recordMaxBufferedTime: 5000 });
     const puts = Array.from({ length: 200 }, (_, i) => producer.put({ partitionKey: `k-${i}`, data: `v-${i}` }));
     const report = await producer.flush();
     expect(report.delivered).toBe(200);
@@ -80,7 +81,7 @@ describe('aggregation from the first record', () => {
   it('a stream named per record gets its map at its first put; a map that cannot be had lets records go on their own', async () => {
     const stream = uniqueStream('agg-first-per-record');
     await server.createStream(stream, 1);
-    const producer = new KinesisProducer({ client: server.client(), aggregation: { enabled: true } });
+    const producer = new KinesisProducer({ client: server.client(), aggregation: { enabled: true }, recordMaxBufferedTime: 5000 });
     const puts = Array.from({ length: 20 }, (_, i) => producer.put({ streamName: stream, partitionKey: `k-${i}`, data: 'v' }));
     await producer.flush();
     for (const result of await Promise.all(puts)) expect(result.subSequenceNumber).toBeTypeOf('number');
