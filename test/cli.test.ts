@@ -36,7 +36,7 @@ describe('usage', () => {
   it('--help explains every option and the exit codes', async () => {
     const { code, stdout } = await run(['--help'], ROOT);
     expect(code).toBe(0);
-    for (const word of ['--fix', '--format', 'sarif', '--type-aware', '--max-warnings', '--output-file', '--warn', '--version']) {
+    for (const word of ['--fix', '--format', 'sarif', '--type-aware', '--max-warnings', '--output-file', '--warn', '--rule-option', '"sleepless" key of the nearest package.json', '--version']) {
       expect(stdout).toContain(word);
     }
     expect(stdout).toMatch(/Exit codes:\n\s+0 .*\n\s+1 .*\n\s+2 /);
