@@ -256,7 +256,7 @@ export async function runThroughputBenchmark({ quick = false } = {}) {
       concurrency: CONCURRENCY,
       server: 'kinesalite 3.3.3 in memory in its own process, a fresh process and stream per configuration',
       handLoop: 'PutRecordsCommand, 500 records a request, 24 in flight, same client setup (keep-alive NodeHttpHandler, maxAttempts 1)',
-      producer: `the options named, over the producer's defaults: ${JSON.stringify(SETTINGS)}`,
+      producer: `the options named, over the producer's defaults: ${JSON.stringify(SETTINGS, (key, value) => (value === Infinity ? 'Infinity' : value))}`,
       driver: 'put() × N in a loop without touching the promises (fire and forget), then await flush(); N is below maxOutstandingRecords',
       cpu: 'process.cpuUsage() of the producer (or hand-loop) process only, user + system, timed run only; median of rounds',
       heap: `${HEAP_RECORDS.toLocaleString('en-US')} records of 100 B put with PutRecords stalled (ListShards answered); process.memoryUsage().heapUsed after gc() minus before, per record. "awaited": every put() promise has a then() attached and held. The hand loop: an array of ${HEAP_RECORDS.toLocaleString('en-US')} request entries`,
