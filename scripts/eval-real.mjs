@@ -58,7 +58,7 @@ const readCases = (file) =>
       try {
         return JSON.parse(line);
       } catch (e) {
-        throw new Error(`${file}:${i + 1}: ${e.message}`);
+        throw new Error(`${file}:${i + 1}: ${e.message}`, { cause: e });
       }
     });
 

@@ -6,7 +6,7 @@ import { describeBusyWait } from './busy.js';
 import { isReadOnlyCall } from './dependence/atoms.js';
 import { isLoggingCall } from './shapes/common.js';
 import { perFile, type FileContext } from './context.js';
-import { exportedFunction, isLocalModule, moduleContext } from './dependence/modules.js';
+import { exportedFunction, isLocalModule, moduleContext, moduleText } from './dependence/modules.js';
 import { describeDelay, EMPTY_ENV, type Delay } from './evaluate.js';
 import { resolveName } from './scope.js';
 
@@ -26,6 +26,24 @@ export interface BlockingHelperCall {
   from: string | null;
 }
 
+/** What a module defining a blocking helper must say: a primitive, a sleep package, or a loop over the clock. */
+const BLOCKING_TEXT = /Atomics\.wait\b|(?:execSync|spawnSync|execFileSync)\s*\(\s*['"`]sleep|['"`](?:system-)?sleep['"`]/;
+/** A loop and a reading of the clock: a helper that may spin on it (`while (now - start < ms) now = Date.now()`). */
+const mayBusyWait = (text: string) => /\b(?:while|for)\s*\(/.test(text) && /Date\.now|performance\.now|new Date|getTime\(/.test(text);
+
+/** A specifier of a project module, where an import or require names it. */
+const LOCAL_SPECIFIER = /(?:from\s*|require\s*\(\s*)['"`](?:\.\.?\/|[@~#]\/|src\/)/g;
+
+/** An import or require of a project module that binds a name saying it passes time (the statement before it). */
+function importsSleepyLocal(text: string): boolean {
+  LOCAL_SPECIFIER.lastIndex = 0;
+  for (let match = LOCAL_SPECIFIER.exec(text); match; match = LOCAL_SPECIFIER.exec(text)) {
+    const start = Math.max(text.lastIndexOf(';', match.index), text.lastIndexOf('import', match.index), match.index - 2000, 0);
+    if (SYNC_SLEEP_NAME.test(text.slice(start, match.index))) return true;
+  }
+  return false;
+}
+
 const SYNC_SLEEP_NAME = /sleep|delay|wait|pause|block|hold|spin|busy/i;
 
 /**
@@ -40,23 +58,25 @@ function candidateNames(ctx: FileContext): ReadonlySet<string> {
 function findCandidateNames(ctx: FileContext): ReadonlySet<string> {
   const names = new Set<string>();
   const text = ctx.sourceCode.text;
-  const clock = text.includes('Date.now') || text.includes('new Date') || text.includes('performance.now');
-  const primitive = text.includes('Atomics') || text.includes('child_process');
-  const relative = /(from\s*|require\s*\(\s*)['"`](\.\.?\/|[@~#]\/|src\/)/.test(text);
+  // A helper of this file spins on the clock (a loop testing it) or uses a primitive; one of a project module is
+  // imported under a name that says it passes time. Text first: most files have none of these.
+  const clock = mayBusyWait(text);
+  const primitive = text.includes('Atomics.wait') || text.includes('child_process');
+  const relative = importsSleepyLocal(text);
   if (!clock && !primitive && !relative) return names;
-  const manager = ctx.sourceCode.scopeManager;
-  if (!manager) return names;
-  for (const scope of manager.scopes) {
-    for (const variable of scope.variables) {
-      const def = variable.defs[0];
-      if (!def) continue;
-      if ((clock || primitive) && (def.type === 'FunctionName' || (def.type === 'Variable' && def.node.type === T.VariableDeclarator && def.node.init && /Function/.test(unwrap(def.node.init).type)))) {
-        names.add(variable.name);
-      } else if (relative && def.type === 'ImportBinding' && SYNC_SLEEP_NAME.test(variable.name)) {
-        names.add(variable.name);
-      } else if (relative && def.type === 'Variable' && SYNC_SLEEP_NAME.test(variable.name) && def.node.type === T.VariableDeclarator && def.node.init && /require/.test(ctx.text(def.node.init))) {
-        names.add(variable.name);
+  // Top-level declarations only (helpers are written there): no scope analysis, which oxlint builds on demand.
+  for (const raw of ctx.sourceCode.ast.body as Node[]) {
+    const statement = (raw.type === T.ExportNamedDeclaration || raw.type === T.ExportDefaultDeclaration) && raw.declaration ? (raw.declaration as Node) : raw;
+    if (statement.type === T.FunctionDeclaration && statement.id && (clock || primitive)) names.add(statement.id.name);
+    else if (statement.type === T.VariableDeclaration) {
+      for (const d of statement.declarations) {
+        if (d.id.type !== T.Identifier || !d.init) continue;
+        const init = unwrap(d.init);
+        if ((clock || primitive) && (init.type === T.ArrowFunctionExpression || init.type === T.FunctionExpression)) names.add(d.id.name);
+        else if (relative && SYNC_SLEEP_NAME.test(d.id.name) && /require/.test(ctx.text(init))) names.add(d.id.name);
       }
+    } else if (statement.type === T.ImportDeclaration && relative && isLocalModule(statement.source.value)) {
+      for (const specifier of statement.specifiers) if (SYNC_SLEEP_NAME.test(specifier.local.name)) names.add(specifier.local.name);
     }
   }
   return names;
@@ -77,6 +97,9 @@ export function describeBlockingHelperCall(call: TSESTree.CallExpression, ctx: F
   let from: string | null = null;
   if (binding.kind === 'function') fn = binding.node;
   else if ((binding.kind === 'export' || binding.kind === 'module') && isLocalModule(binding.module)) {
+    // Only a module that names a blocking primitive or reads the clock can define such a helper: look before parsing.
+    const text = moduleText(ctx, binding.module);
+    if (text === null || !(BLOCKING_TEXT.test(text) || mayBusyWait(text))) return null;
     const foreign = moduleContext(ctx, binding.module);
     const found = foreign && exportedFunction(foreign, binding.kind === 'export' ? binding.name : 'default');
     if (found) {

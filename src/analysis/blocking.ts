@@ -1,6 +1,6 @@
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES as T } from '@typescript-eslint/utils';
-import { enclosingFunction, pathOf, staticPropertyName, unwrap, type LoopNode, type Node } from './ast.js';
+import { pathOf, staticPropertyName, unwrap, type Node } from './ast.js';
 import { perFile, type FileContext } from './context.js';
 import { mayBlock } from './gate.js';
 import { bindParameters, describeDelay, EMPTY_ENV, evaluateNumber, type Delay, type Environment } from './evaluate.js';

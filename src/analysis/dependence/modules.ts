@@ -1,9 +1,8 @@
 import { readFileSync, statSync, type Stats } from 'node:fs';
 import { dirname, extname, isAbsolute, resolve } from 'node:path';
-import { parseForESLint } from '@typescript-eslint/parser';
+import { createRequire } from 'node:module';
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES as T } from '@typescript-eslint/utils';
-import { SourceCode } from 'eslint';
 import { isFunction, unwrap, type FunctionNode, type Node } from '../ast.js';
 import { getFileContext, type FileContext } from '../context.js';
 import { resolveName, type Binding } from '../scope.js';
@@ -150,7 +149,24 @@ function readText(path: string, stats: Stats): { text: string | null; hasBOM: bo
   }
 }
 
+/**
+ * The parser and ESLint's `SourceCode`, loaded on the first foreign file only: most files import nothing the
+ * analysis follows, and loading both (with TypeScript behind the parser) costs more than linting a small project.
+ */
+let loaded: { parseForESLint: typeof import('@typescript-eslint/parser').parseForESLint; SourceCode: typeof import('eslint').SourceCode } | undefined;
+function parserAndSourceCode(): NonNullable<typeof loaded> {
+  if (!loaded) {
+    const require = createRequire(import.meta.url);
+    loaded = {
+      parseForESLint: (require('@typescript-eslint/parser') as typeof import('@typescript-eslint/parser')).parseForESLint,
+      SourceCode: (require('eslint') as typeof import('eslint')).SourceCode,
+    };
+  }
+  return loaded;
+}
+
 function parseFile(path: string, text: string, hasBOM: boolean): Readonly<TSESLint.SourceCode> | null {
+  const { parseForESLint, SourceCode } = parserAndSourceCode();
   parses += 1;
   const jsx = JSX_EXTENSIONS.has(extname(path));
   // A module first; sloppy CommonJS (`with`, octal literals, `delete x`) parses only as a script.

@@ -2,7 +2,7 @@ import type { TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES as T } from '@typescript-eslint/utils';
 import { calleeName, enclosingFunction, isFunction, pathOf, staticPropertyName, unwrap, walkSameFunction, type FunctionNode, type Node } from '../ast.js';
 import { declaresAny, perFile, type DeclaredFunctions, type FileContext } from '../context.js';
-import { exportedFunction, isLocalModule, moduleContext } from '../dependence/modules.js';
+import { exportedFunction, isLocalModule, moduleContext, moduleText } from '../dependence/modules.js';
 import { bindParameters, EMPTY_ENV, type Delay } from '../evaluate.js';
 import type { Wait } from '../model.js';
 import { findVariable, resolveName, type Binding } from '../scope.js';
@@ -19,6 +19,22 @@ const INTERVAL_KEYS = ['interval', 'intervalBetweenAttempts', 'pollInterval', 'p
 
 /** Names a home-made polling helper commonly has (`waitFor`, `sleepUntil`, `eventually`, `pollUntil`). */
 const POLLING_HELPER_NAME = /^(waitFor|waitUntil|sleepUntil|pollUntil|retryUntil|until|eventually|waitForCondition|waitForExpect|waitForAssertion|poll)$/;
+
+/** The text of a module that can define a polling helper: a timer, an awaited loop, or a wrapped helper's import. */
+function mayDefinePollingHelper(text: string): boolean {
+  return (
+    text.includes('setTimeout') || text.includes('setInterval') || text.includes('setImmediate') ||
+    (text.includes('await') && (text.includes('while') || text.includes('for'))) ||
+    [...POLLING_PACKAGES.keys()].some((m) => text.includes(m))
+  );
+}
+
+/** The text where `name` is defined in a module's text (a window after its declaration), or all of it. */
+function definitionText(text: string, name: string): string {
+  if (name === 'default' || !/^[\w$]+$/.test(name)) return text;
+  const found = new RegExp(`(?:function\\s*\\*?\\s*${name.replace(/\$/g, '\\$')}\\b|\\b${name.replace(/\$/g, '\\$')}\\s*[=:]\\s*(?:async\\b|function\\b|\\())`).exec(text);
+  return found ? text.slice(found.index, found.index + 4000) : text;
+}
 
 /** How a helper polls its predicate parameter. */
 interface HelperShape {
@@ -183,7 +199,11 @@ function resolveHelper(call: TSESTree.CallExpression, ctx: FileContext, depth = 
   let fnCtx = ctx;
   if (callee.type === T.Identifier && binding?.kind === 'function') fn = binding.node;
   else if (module !== null && exported !== null && isLocalModule(module)) {
-    const foreign = moduleContext(ctx, module);
+    // Read the module's text before parsing it: one that sets no timer, loops over no await and names no polling
+    // package or project module defines no polling helper.
+    const text = moduleText(ctx, module);
+    if (text !== null && !mayDefinePollingHelper(definitionText(text, exported))) return null;
+    const foreign = text === null ? null : moduleContext(ctx, module);
     const found = foreign && exportedFunction(foreign, exported);
     if (found) {
       fn = found.fn;
@@ -317,7 +337,10 @@ function helperCandidates(ctx: FileContext): { packages: boolean; relative: bool
 
 function findHelperCandidates(ctx: FileContext): { packages: boolean; relative: boolean; names: ReadonlySet<string> } {
   const names = new Set<string>();
-  for (const scope of ctx.sourceCode.scopeManager?.scopes ?? []) {
+  // A helper of this file sets a timer or loops over an await: without those words, no scope need be looked at.
+  const words = pollingWords(ctx);
+  const local = words.timer.length > 0 || (words.await.length > 0 && words.loop.length > 0);
+  for (const scope of local ? ctx.sourceCode.scopeManager?.scopes ?? [] : []) {
     for (const variable of scope.variables) {
       const def = variable.defs[0];
       if (!def) continue;
@@ -330,12 +353,20 @@ function findHelperCandidates(ctx: FileContext): { packages: boolean; relative: 
   const packages = [...POLLING_PACKAGES.keys()].some((m) => text.includes(m)) || text.includes('vi.wait');
   // Names bound to a relative module (`import { waitFor } from './utils'`, `const waitFor = require('../waitFor')`).
   if (RELATIVE_IMPORT.test(text)) {
-    for (const variable of ctx.sourceCode.scopeManager?.globalScope?.childScopes.flatMap((s) => [...s.variables]).concat(ctx.sourceCode.scopeManager.globalScope.variables) ?? []) {
-      const def = variable.defs[0];
-      if (!def) continue;
-      const source = def.type === 'ImportBinding' && def.parent?.type === T.ImportDeclaration ? def.parent.source.value
-        : def.type === 'Variable' && def.node.type === T.VariableDeclarator && def.node.init ? requiredSource(def.node.init) : null;
-      if (source !== null && isLocalModule(source)) names.add(variable.name);
+    // Top-level imports and requires only: read off the AST, no scope analysis.
+    for (const statement of ctx.sourceCode.ast.body as Node[]) {
+      if (statement.type === T.ImportDeclaration && isLocalModule(statement.source.value)) {
+        for (const specifier of statement.specifiers) names.add(specifier.local.name);
+      } else if (statement.type === T.VariableDeclaration) {
+        for (const d of statement.declarations) {
+          const source = d.init ? requiredSource(d.init) : null;
+          if (source === null || !isLocalModule(source)) continue;
+          if (d.id.type === T.Identifier) names.add(d.id.name);
+          else if (d.id.type === T.ObjectPattern) {
+            for (const p of d.id.properties) if (p.type === T.Property && p.value.type === T.Identifier) names.add(p.value.name);
+          }
+        }
+      }
     }
   }
   return { packages, relative: false, names };
@@ -387,6 +418,9 @@ export function helperCallShape(call: TSESTree.CallExpression, ctx: FileContext)
     const root = callee.type === T.Identifier ? callee : unwrap(callee.object);
     if (!candidates.packages && (root.type !== T.Identifier || !candidates.names.has(root.name))) return null;
   }
+  // Before any resolution (which may read and parse another module): some argument must be a synchronous predicate
+  // that tests something at all.
+  if (!call.arguments.some((arg) => predicateConditions(arg, ctx) !== null)) return null;
   const helper = resolveHelper(call, ctx);
   if (!helper || !helper.delay) return null;
   const predicate = predicateConditions(call.arguments[helper.predicateIndex], ctx);
