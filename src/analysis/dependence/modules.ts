@@ -28,7 +28,7 @@ const WRITTEN_EXTENSIONS: ReadonlyMap<string, readonly string[]> = new Map([
 ]);
 const JSX_EXTENSIONS = new Set(['.tsx', '.jsx', '.js', '.mjs', '.cjs']);
 /** Files larger than this are generated or bundled code, not a helper worth reading. */
-const MAX_FILE_BYTES = 1_000_000;
+const MAX_FILE_BYTES = 200_000;
 /** Parsed files kept per process (least recently used first out). */
 const MAX_CACHED_FILES = 500;
 const MAX_REEXPORT_DEPTH = 3;
@@ -154,20 +154,74 @@ function readText(path: string, stats: Stats): { text: string | null; hasBOM: bo
  * analysis follows, and loading both (with TypeScript behind the parser) costs more than linting a small project.
  */
 let loaded: { parseForESLint: typeof import('@typescript-eslint/parser').parseForESLint; SourceCode: typeof import('eslint').SourceCode } | undefined;
+let sourceCodeClass: typeof import('eslint').SourceCode | undefined;
 function parserAndSourceCode(): NonNullable<typeof loaded> {
   if (!loaded) {
     const require = createRequire(import.meta.url);
     loaded = {
       parseForESLint: (require('@typescript-eslint/parser') as typeof import('@typescript-eslint/parser')).parseForESLint,
-      SourceCode: (require('eslint') as typeof import('eslint')).SourceCode,
+      SourceCode: parserAndSourceCode.sourceCodeOnly().SourceCode,
     };
   }
   return loaded;
 }
+/** ESLint's `SourceCode` alone (ESLint is loaded already wherever the rules run). */
+parserAndSourceCode.sourceCodeOnly = (): { SourceCode: typeof import('eslint').SourceCode } => {
+  sourceCodeClass ??= (createRequire(import.meta.url)('eslint') as typeof import('eslint')).SourceCode;
+  return { SourceCode: sourceCodeClass };
+};
+
+/**
+ * ESLint's own JavaScript parser and scope analyser (espree, eslint-scope), resolved from ESLint's installation:
+ * a JavaScript module is read with them, which load in milliseconds; TypeScript is only loaded for TypeScript files
+ * (or JavaScript that espree cannot read).
+ */
+interface Espree {
+  parse(text: string, options: object): unknown;
+  VisitorKeys: Record<string, readonly string[]>;
+  latestEcmaVersion: number;
+}
+let espreeLoaded: { espree: Espree; analyze(ast: unknown, options: object): unknown } | null | undefined;
+function espreeAndScope(): typeof espreeLoaded {
+  if (espreeLoaded === undefined) {
+    try {
+      const require = createRequire(createRequire(import.meta.url).resolve('eslint/package.json'));
+      espreeLoaded = { espree: require('espree') as Espree, analyze: (require('eslint-scope') as { analyze(ast: unknown, options: object): unknown }).analyze };
+    } catch {
+      espreeLoaded = null;
+    }
+  }
+  return espreeLoaded;
+}
+
+function parseJavaScript(path: string, text: string, hasBOM: boolean): Readonly<TSESLint.SourceCode> | null {
+  const tools = espreeAndScope();
+  if (!tools) return null;
+  const { SourceCode } = parserAndSourceCode.sourceCodeOnly();
+  for (const sourceType of ['module', 'script'] as const) {
+    try {
+      const ast = tools.espree.parse(text, {
+        ecmaVersion: 'latest', sourceType, range: true, loc: true, tokens: true, comment: true, ecmaFeatures: { jsx: true },
+      }) as Node;
+      const scopeManager = tools.analyze(ast, { ecmaVersion: tools.espree.latestEcmaVersion, sourceType, nodejsScope: sourceType === 'script' });
+      setParents(ast, tools.espree.VisitorKeys);
+      const sourceCode = new SourceCode({ text, ast: ast as never, hasBOM, scopeManager: scopeManager as never, visitorKeys: tools.espree.VisitorKeys as never });
+      foreignAsts.add(ast);
+      return sourceCode as unknown as Readonly<TSESLint.SourceCode>;
+    } catch {
+      // try the next source type
+    }
+  }
+  return null;
+}
 
 function parseFile(path: string, text: string, hasBOM: boolean): Readonly<TSESLint.SourceCode> | null {
-  const { parseForESLint, SourceCode } = parserAndSourceCode();
   parses += 1;
+  if (/\.(?:m|c)?jsx?$/.test(path)) {
+    const javascript = parseJavaScript(path, text, hasBOM);
+    if (javascript) return javascript;
+  }
+  const { parseForESLint, SourceCode } = parserAndSourceCode();
   const jsx = JSX_EXTENSIONS.has(extname(path));
   // A module first; sloppy CommonJS (`with`, octal literals, `delete x`) parses only as a script.
   for (const sourceType of ['module', 'script'] as const) {

@@ -17,6 +17,9 @@ import { POLLING_PACKAGES } from '../dependence/packages.js';
 /** Interval options of home-made helpers: only an options object says which argument is the interval. */
 const INTERVAL_KEYS = ['interval', 'intervalBetweenAttempts', 'pollInterval', 'pollingInterval', 'intervalMs', 'delay', 'every', 'step'];
 
+/** Words the name of a polling helper of another module holds. */
+const POLLISH_NAME = /wait|until|poll|eventual|retry|check|ensure|expect|await|sleep|settle|ready|idle|drain/i;
+
 /** Names a home-made polling helper commonly has (`waitFor`, `sleepUntil`, `eventually`, `pollUntil`). */
 const POLLING_HELPER_NAME = /^(waitFor|waitUntil|sleepUntil|pollUntil|retryUntil|until|eventually|waitForCondition|waitForExpect|waitForAssertion|poll)$/;
 
@@ -201,6 +204,9 @@ function resolveHelper(call: TSESTree.CallExpression, ctx: FileContext, depth = 
   else if (module !== null && exported !== null && isLocalModule(module)) {
     // Read the module's text before parsing it: one that sets no timer, loops over no await and names no polling
     // package or project module defines no polling helper.
+    // A helper of another module is named for what it does (`waitFor`, `until`, `eventually`, `pollUntil`,
+    // `retryAssertion`): other calls with a callback (`map`, `on`, `forEach` of a bundle's chunk) are not read.
+    if (!POLLISH_NAME.test(exported === 'default' && callee.type === T.Identifier ? callee.name : exported)) return null;
     const text = moduleText(ctx, module);
     if (text !== null && !mayDefinePollingHelper(definitionText(text, exported))) return null;
     const foreign = text === null ? null : moduleContext(ctx, module);
