@@ -2,6 +2,7 @@ import type { TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES as T } from '@typescript-eslint/utils';
 import { contains, isFunction, isLoop, pathOf, staticPropertyName, statementsOf, unwrap, walkSameFunction, type LoopNode, type Node } from '../ast.js';
 import type { FileContext } from '../context.js';
+import { mayBlock } from '../gate.js';
 import { describeBlockingSleep } from '../blocking.js';
 import { describeSleep, type SleepCall } from '../sleep.js';
 import { isComputedDelay } from '../evaluate.js';
@@ -241,6 +242,8 @@ function delayOf(facts: LoopFacts, preferred: SleepCall | undefined, ctx: FileCo
 
 /** Reduces a `while` / `do` / `for` loop to a wait: its exits, its iteration, and the sleep between checks. */
 export function loopShape(loop: LoopNode, ctx: FileContext): Wait | null {
+  // Most loops that await something await I/O, not a sleep: find a sleep first, before any other walk.
+  if (!holdsSleep(loop, ctx)) return null;
   const exits = loopExits(loop, ctx);
   if (exits.length === 0) return null;
   const checks = new Set<Node>(exits.flatMap((e) => e.conditions));
@@ -273,11 +276,12 @@ export function loopShape(loop: LoopNode, ctx: FileContext): Wait | null {
 export function guardShapes(loop: LoopNode, ctx: FileContext): Wait[] {
   if (loop.body.type !== T.BlockStatement) return [];
   const out: Wait[] = [];
-  const loopWrites = iterationFacts([loop.body], loop, new Set(), ctx);
+  let loopWrites: LoopFacts | null = null;
   for (const statement of loop.body.body) {
     if (statement.type !== T.IfStatement || statement.alternate) continue;
     const last = statementsOf(statement.consequent).at(-1);
     if (!last || last.type !== T.ContinueStatement || (last.label && !(loop.parent?.type === T.LabeledStatement && loop.parent.label.name === last.label.name))) continue;
+    loopWrites ??= iterationFacts([loop.body], loop, new Set(), ctx);
     const facts = iterationFacts([statement.consequent], loop, new Set([statement.test]), ctx);
     const delay = delayOf(facts, undefined, ctx);
     if (!delay || facts.workCalls > 0) continue;
@@ -295,4 +299,23 @@ export function guardShapes(loop: LoopNode, ctx: FileContext): Wait[] {
 /** The conditions of a loop's exits (for the busy-wait analysis, which needs no kinds). */
 export function exitConditions(loop: LoopNode, ctx: FileContext): Node[] {
   return loopExits(loop, ctx).flatMap((e) => (e.viaTry ? [] : e.conditions.slice(-1)));
+}
+
+/** The loop's own iteration (not nested loops or functions) awaits a sleep or calls a blocking one. */
+function holdsSleep(loop: LoopNode, ctx: FileContext): boolean {
+  let found = false;
+  const blocks = mayBlock(ctx);
+  const roots: Node[] = [loop.body];
+  if (loop.test) roots.push(loop.test);
+  if (loop.type === T.ForStatement && loop.update) roots.push(loop.update);
+  for (const root of roots) {
+    walkSameFunction(root, ctx.sourceCode.visitorKeys, (n) => {
+      if (found) return false;
+      if (n !== root && isLoop(n)) return false;
+      if (n.type === T.AwaitExpression && describeSleep(n.argument, ctx)) found = true;
+      else if (blocks && n.type === T.CallExpression && describeBlockingSleep(n, ctx)) found = true;
+      return !found;
+    });
+  }
+  return found;
 }
