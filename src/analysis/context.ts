@@ -140,6 +140,8 @@ export function declaresAny(functions: DeclaredFunctions): boolean {
 
 /** Facts of one file, keyed by its AST, so the rules (each with a `FileContext` of its own) share one answer. */
 const fileFacts = new WeakMap<object, Map<string, unknown>>();
+let lastAst: object | undefined;
+let lastFacts: Map<string, unknown> | undefined;
 
 /**
  * A fact of the file alone (its text, its scopes; never of the rule options), computed once per file under `key`:
@@ -148,12 +150,16 @@ const fileFacts = new WeakMap<object, Map<string, unknown>>();
  */
 export function perFile<V>(ctx: FileContext, key: string, compute: (ctx: FileContext) => V): V {
   const ast = ctx.sourceCode.ast;
-  let facts = fileFacts.get(ast);
+  // The rules ask many times per file, one file after another: keep the last file's map at hand.
+  let facts = ast === lastAst ? lastFacts : fileFacts.get(ast);
   if (!facts) {
     facts = new Map();
     fileFacts.set(ast, facts);
   }
-  if (facts.has(key)) return facts.get(key) as V;
+  lastAst = ast;
+  lastFacts = facts;
+  const known = facts.get(key);
+  if (known !== undefined || facts.has(key)) return known as V;
   const value = compute(ctx);
   facts.set(key, value);
   return value;

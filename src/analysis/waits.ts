@@ -3,7 +3,7 @@ import { AST_NODE_TYPES as T } from '@typescript-eslint/utils';
 import { enclosingFunction, functionName, unwrap, walkSameFunction, type LoopNode, type Node } from './ast.js';
 import { describeBlockingHelperCall, type BlockingHelperCall } from './blocking-calls.js';
 import { describeBlockingPrimitive, type BlockingSleepCall } from './blocking.js';
-import type { FileContext } from './context.js';
+import { perFile, type FileContext } from './context.js';
 import type { Atom } from './dependence/atoms.js';
 import type { Delay } from './evaluate.js';
 import { mayPollWithin } from './gate.js';
@@ -72,7 +72,7 @@ export function describeGuardWaits(loop: LoopNode, ctx: FileContext): LoopWait[]
 export function describeTimerWait(call: TSESTree.CallExpression, ctx: FileContext): TimerWait | null {
   const timer = timerFunction(call.callee, ctx);
   // Most calls are neither timers nor candidates for a polling helper: answer those without the cache.
-  if (timer === null && !mayRecurse(call) && !(mayHaveHelpers(ctx) && mayCallPollingHelper(call, ctx))) return null;
+  if (timer === null && !(mayHaveHelpers(ctx) && mayCallPollingHelper(call, ctx)) && !mayRecurse(call, ctx)) return null;
   const cache = ctx.cache<TimerWait | null>('timer-wait');
   if (cache.has(call)) return cache.get(call)!;
   let wait: Wait | null = null;
@@ -96,14 +96,36 @@ export function describeTimerWait(call: TSESTree.CallExpression, ctx: FileContex
 }
 
 /** Cheap, before any lookup: a call inside an `async` function, by a plain name or `this.name`. */
-function mayRecurse(call: TSESTree.CallExpression): boolean {
+function mayRecurse(call: TSESTree.CallExpression, ctx: FileContext): boolean {
   const callee = call.callee;
   const name = callee.type === T.Identifier ? callee.name
     : callee.type === T.MemberExpression && callee.object.type === T.ThisExpression && !callee.computed && callee.property.type === T.Identifier ? callee.property.name
     : null;
-  if (name === null) return false;
+  // Only names the file gives an `async` function (read off the text once) can call their own function again.
+  if (name === null || !asyncNames(ctx).has(name)) return false;
   const fn = enclosingFunction(call);
   return !!fn?.async && functionName(fn) === name;
+}
+
+const AFTER_ASYNC = /^\s+(?:function\s*\*?\s*([\w$]+)|\*?\s*#?([\w$]+)\s*\()/;
+const BEFORE_ASYNC = /#?([\w$]+)\s*[=:]\s*$/;
+
+/** Names of the file's `async` functions and methods, from its text. */
+function asyncNames(ctx: FileContext): ReadonlySet<string> {
+  return perFile(ctx, 'async-names', findAsyncNames);
+}
+
+function findAsyncNames(ctx: FileContext): ReadonlySet<string> {
+  const names = new Set<string>();
+  const text = ctx.sourceCode.text;
+  // Around each `async`: `async function name`, `async name(` after it; `name = async`, `name: async` before it.
+  for (let at = text.indexOf('async'); at !== -1; at = text.indexOf('async', at + 5)) {
+    const after = AFTER_ASYNC.exec(text.slice(at + 5, at + 120));
+    if (after) names.add(after[1] ?? after[2]!);
+    const before = BEFORE_ASYNC.exec(text.slice(Math.max(0, at - 80), at));
+    if (before) names.add(before[1]!);
+  }
+  return names;
 }
 
 function innermostLoop(node: Node): Node | null {
