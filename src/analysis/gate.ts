@@ -32,7 +32,8 @@ function textFacts(text: string): TextFacts {
   if (text === lastText && lastFacts) return lastFacts;
   lastText = text;
   lastFacts = {
-    loops: LOOP.test(text),
+    // Substrings first (a regular expression with a leading alternative tries every position).
+    loops: text.includes('while') || ((text.includes('for(') || text.includes('for (')) && LOOP.test(text)),
     awaits: text.includes('await'),
     timers:
       text.includes('setInterval') || text.includes('setTimeout') || text.includes('setImmediate') || text.includes('timers') ||
