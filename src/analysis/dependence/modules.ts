@@ -60,6 +60,7 @@ export function moduleParseCount(): number {
 /** Forgets every parsed file (for tests). */
 export function clearModuleCache(): void {
   parsed.clear();
+  resolutions.clear();
 }
 
 function isRelative(specifier: string): boolean {
@@ -279,9 +280,27 @@ function parsedModule(path: string, entry: CachedModule): Readonly<TSESLint.Sour
 function resolveModule(ctx: FileContext, specifier: string): { path: string; stats: Stats } | null {
   const filename = absoluteFilename(ctx);
   if (!filename || !isLocalModule(specifier)) return null;
-  const file = isRelative(specifier) ? resolveFile(dirname(filename), specifier) : resolveAlias(dirname(filename), specifier);
+  const dir = dirname(filename);
+  const key = `${dir}\0${specifier}`;
+  const now = Date.now();
+  const known = resolutions.get(key);
+  // A file found before is checked with one stat (it may have changed or gone); a miss is trusted for a few seconds,
+  // so an editor's long-lived server sees a helper file created meanwhile.
+  if (known && (known.path === null ? now - known.at < MISS_TTL_MS : true)) {
+    if (known.path === null) return null;
+    const stats = fileStats(known.path);
+    if (stats) return known.path === resolve(filename) ? null : { path: known.path, stats };
+  }
+  const file = isRelative(specifier) ? resolveFile(dir, specifier) : resolveAlias(dir, specifier);
+  if (resolutions.size >= MAX_RESOLUTIONS) resolutions.clear();
+  resolutions.set(key, { path: file ? file.path : null, at: now });
   return file && resolve(file.path) !== resolve(filename) ? file : null;
 }
+
+/** Where a specifier from a folder resolved to (or that it did not), per process. */
+const resolutions = new Map<string, { path: string | null; at: number }>();
+const MISS_TTL_MS = 5_000;
+const MAX_RESOLUTIONS = 20_000;
 
 /**
  * The linted file's absolute path. ESLint gives one; a relative name (RuleTester's `file.ts`) is taken from the
