@@ -109,6 +109,7 @@ function mayRecurse(call: TSESTree.CallExpression, ctx: FileContext): boolean {
 
 const AFTER_ASYNC = /^\s+(?:function\s*\*?\s*([\w$]+)|\*?\s*#?([\w$]+)\s*\()/;
 const BEFORE_ASYNC = /#?([\w$]+)\s*[=:]\s*$/;
+const DECLARED_ASYNC = /\b(?:const|let|var)\s+([\w$]+)[^;\n]*=\s*$/;
 
 /** Names of the file's `async` functions and methods, from its text. */
 function asyncNames(ctx: FileContext): ReadonlySet<string> {
@@ -122,8 +123,12 @@ function findAsyncNames(ctx: FileContext): ReadonlySet<string> {
   for (let at = text.indexOf('async'); at !== -1; at = text.indexOf('async', at + 5)) {
     const after = AFTER_ASYNC.exec(text.slice(at + 5, at + 120));
     if (after) names.add(after[1] ?? after[2]!);
-    const before = BEFORE_ASYNC.exec(text.slice(Math.max(0, at - 80), at));
+    const window = text.slice(Math.max(0, at - 120), at);
+    const before = BEFORE_ASYNC.exec(window);
     if (before) names.add(before[1]!);
+    // `const waitForReady: () => Promise<void> = async () => …`: the declared name, past its type.
+    const declared = DECLARED_ASYNC.exec(window);
+    if (declared) names.add(declared[1]!);
   }
   return names;
 }

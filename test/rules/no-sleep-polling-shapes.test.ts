@@ -185,6 +185,9 @@ ruleTester.run('no-sleep-polling (shapes of real code)', rule, {
     // --- taking from a queue to test what was taken reads it
     inv(`${SLEEP}export class Mock { queued = []; async next() { @@for (;;) { const task = this.queued.pop(); if (task !== undefined) return task; await sleep(1); } } }`,
       polled('task !== undefined', '1 ms')),
+    inv(`${SLEEP}const store = { config: null };
+    export const waitForReady: () => Promise<void> = async () => { if (!store.config) { await sleep(60); return @@waitForReady(); } };`,
+      { messageId: 'rearmPolled', data: { condition: '!store.config', interval: '60 ms', timer: 'waitForReady()' } }),
     // --- helpers that sleep-poll a synchronous predicate: the helper is reported, once
     inv(`${SLEEP}export async function eventually(assertion, timeout, every = 50) {
       const start = Date.now();

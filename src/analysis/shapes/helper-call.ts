@@ -293,7 +293,6 @@ function mayBeHelper(fn: FunctionNode, ctx: FileContext): boolean {
   return fn.params.some((p) => p.type === T.Identifier && body.includes(`${p.name}(`));
 }
 
-const POLLING_WORD = /\b(await|while|for|setInterval|setTimeout|setImmediate)\b/g;
 
 /** Offsets of the words a polling helper's body must hold, found in one pass over the file. */
 function pollingWords(ctx: FileContext): { await: number[]; loop: number[]; timer: number[] } {
@@ -301,12 +300,28 @@ function pollingWords(ctx: FileContext): { await: number[]; loop: number[]; time
 }
 
 function findPollingWords(ctx: FileContext): { await: number[]; loop: number[]; timer: number[] } {
+  // Offsets only, by substring search with word-boundary checks: no match object per occurrence.
+  const text = ctx.sourceCode.text;
+  const find = (word: string, into: number[]) => {
+    for (let at = text.indexOf(word); at !== -1; at = text.indexOf(word, at + word.length)) {
+      if (!isWordChar(text.charCodeAt(at - 1)) && !isWordChar(text.charCodeAt(at + word.length))) into.push(at);
+    }
+  };
   const out = { await: [] as number[], loop: [] as number[], timer: [] as number[] };
-  for (const match of ctx.sourceCode.text.matchAll(POLLING_WORD)) {
-    const word = match[1]!;
-    (word === 'await' ? out.await : word === 'while' || word === 'for' ? out.loop : out.timer).push(match.index);
-  }
+  find('await', out.await);
+  find('while', out.loop);
+  find('for', out.loop);
+  find('setInterval', out.timer);
+  find('setTimeout', out.timer);
+  find('setImmediate', out.timer);
+  out.loop.sort((a, b) => a - b);
+  out.timer.sort((a, b) => a - b);
   return out;
+}
+
+/** A character of an identifier (`NaN` for outside the text counts as none). */
+function isWordChar(code: number): boolean {
+  return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 36 || code === 95;
 }
 
 /** The first offset at or after `at` (binary search), or Infinity. */
