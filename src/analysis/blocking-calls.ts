@@ -6,7 +6,7 @@ import { describeBusyWait } from './busy.js';
 import { isReadOnlyCall } from './dependence/atoms.js';
 import { isLoggingCall } from './shapes/common.js';
 import { perFile, type FileContext } from './context.js';
-import { exportedFunction, isLocalModule, moduleContext, moduleText } from './dependence/modules.js';
+import { exportedFunction, isLocalModule, LOCAL_IMPORT, moduleContext, moduleText } from './dependence/modules.js';
 import { describeDelay, EMPTY_ENV, type Delay } from './evaluate.js';
 import { resolveName } from './scope.js';
 
@@ -31,8 +31,8 @@ const BLOCKING_TEXT = /Atomics\.wait\b|(?:execSync|spawnSync|execFileSync)\s*\(\
 /** A loop and a reading of the clock: a helper that may spin on it (`while (now - start < ms) now = Date.now()`). */
 const mayBusyWait = (text: string) => /\b(?:while|for)\s*\(/.test(text) && /Date\.now|performance\.now|new Date|getTime\(/.test(text);
 
-/** A specifier of a project module, where an import or require names it. */
-const LOCAL_SPECIFIER = /(?:from\s*|require\s*\(\s*)['"`](?:\.\.?\/|[@~#]\/|src\/)/g;
+/** Every specifier of a project module, where an import or require names it. */
+const LOCAL_SPECIFIER = new RegExp(LOCAL_IMPORT.source, 'g');
 
 /** An import or require of a project module that binds a name saying it passes time (the statement before it). */
 function importsSleepyLocal(text: string): boolean {

@@ -24,7 +24,8 @@ export function findVariable(scope: Scope, name: string): Variable | null {
   return ASTUtils.findVariable(scope, name) ?? null;
 }
 
-function requiredModule(node: Node | null | undefined): string | null {
+/** The module `require('m')` (or `await import('m')`) names; null for anything else. */
+export function requiredModule(node: Node | null | undefined): string | null {
   if (!node) return null;
   const n = unwrap(node);
   if (

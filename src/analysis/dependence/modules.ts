@@ -78,6 +78,9 @@ export function isLocalModule(specifier: string): boolean {
   return isRelative(specifier) || SOURCE_ALIAS.test(specifier);
 }
 
+/** Where a file's text imports or requires a module of the project (a relative specifier or a source alias). */
+export const LOCAL_IMPORT = /(?:from\s*|require\s*\(\s*)['"`](?:\.\.?\/|[@~#]\/|src\/)/;
+
 /** Resolves a source alias from the linted file's folder upwards, to the project root (the folder with package.json). */
 function resolveAlias(dir: string, specifier: string): { path: string; stats: Stats } | null {
   const rest = specifier.replace(/^[@~#]\//, 'src/');

@@ -2,10 +2,10 @@ import type { TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES as T } from '@typescript-eslint/utils';
 import { calleeName, enclosingFunction, isFunction, pathOf, staticPropertyName, unwrap, walkSameFunction, type FunctionNode, type Node } from '../ast.js';
 import { declaresAny, perFile, type DeclaredFunctions, type FileContext } from '../context.js';
-import { exportedFunction, isLocalModule, moduleContext, moduleText } from '../dependence/modules.js';
+import { exportedFunction, isLocalModule, LOCAL_IMPORT, moduleContext, moduleText } from '../dependence/modules.js';
 import { bindParameters, EMPTY_ENV, type Delay } from '../evaluate.js';
 import type { Wait } from '../model.js';
-import { findVariable, resolveName, type Binding } from '../scope.js';
+import { findVariable, requiredModule, resolveName, type Binding } from '../scope.js';
 import { describeSleep } from '../sleep.js';
 import { callbackFunction, collectWrites, declarationsFeeding, hasAwaitOrYield } from './common.js';
 import { intervalShape } from './interval.js';
@@ -346,7 +346,6 @@ function mayCallHelper(call: TSESTree.CallExpression): boolean {
   });
 }
 
-const RELATIVE_IMPORT = /(from\s*|require\s*\(\s*)['"`](\.\.?\/|[@~#]\/|src\/)/;
 
 /**
  * Per file, before any scope lookup: whether a polling package or a relative module is imported, and the names
@@ -373,7 +372,7 @@ function findHelperCandidates(ctx: FileContext): { packages: boolean; relative: 
   const text = ctx.sourceCode.text;
   const packages = [...POLLING_PACKAGES.keys()].some((m) => text.includes(m)) || text.includes('vi.wait');
   // Names bound to a relative module (`import { waitFor } from './utils'`, `const waitFor = require('../waitFor')`).
-  if (RELATIVE_IMPORT.test(text)) {
+  if (LOCAL_IMPORT.test(text)) {
     // Top-level imports and requires only: read off the AST, no scope analysis.
     for (const statement of ctx.sourceCode.ast.body as Node[]) {
       if (statement.type === T.ImportDeclaration && isLocalModule(statement.source.value)) {
@@ -395,13 +394,8 @@ function findHelperCandidates(ctx: FileContext): { packages: boolean; relative: 
 
 /** `require('./x')`, `require('./x').name`: the required specifier. */
 function requiredSource(init: Node): string | null {
-  let n = unwrap(init);
-  if (n.type === T.MemberExpression) n = unwrap(n.object);
-  if (n.type === T.CallExpression && n.callee.type === T.Identifier && n.callee.name === 'require') {
-    const arg = n.arguments[0];
-    if (arg && arg.type === T.Literal && typeof arg.value === 'string') return arg.value;
-  }
-  return null;
+  const n = unwrap(init);
+  return requiredModule(n.type === T.MemberExpression ? n.object : n);
 }
 
 function wrapsCall(fn: FunctionNode): boolean {
