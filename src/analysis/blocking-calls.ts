@@ -1,5 +1,5 @@
 import type { TSESTree } from '@typescript-eslint/utils';
-import { AST_NODE_TYPES as T } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES as T } from '@typescript-eslint/types';
 import { contains, functionName, isLoop, unwrap, walkSameFunction, type FunctionNode, type LoopNode, type Node } from './ast.js';
 import { describeBlockingPrimitive, type BlockingKind } from './blocking.js';
 import { describeBusyWait } from './busy.js';
@@ -8,7 +8,7 @@ import { isLoggingCall } from './shapes/common.js';
 import { perFile, type FileContext } from './context.js';
 import { exportedFunction, isLocalModule, LOCAL_IMPORT, moduleContext, moduleText } from './dependence/modules.js';
 import { describeDelay, EMPTY_ENV, type Delay } from './evaluate.js';
-import { resolveName } from './scope.js';
+import { resolveId } from './scope.js';
 
 /**
  * A call of a helper that blocks the thread: its body waits on `Atomics.wait`, runs a child process to pass the
@@ -51,12 +51,13 @@ const SYNC_SLEEP_NAME = /sleep|delay|wait|pause|block|hold|spin|busy/i;
  * the clock or uses a primitive (so the file mentions one); a helper of a relative module is imported under a name
  * that says it passes time.
  */
-function candidateNames(ctx: FileContext): ReadonlySet<string> {
+function candidateNames(ctx: FileContext): ReadonlyMap<string, FunctionNode | null> {
   return perFile(ctx, 'blocking-helper-names', findCandidateNames);
 }
 
-function findCandidateNames(ctx: FileContext): ReadonlySet<string> {
-  const names = new Set<string>();
+/** Candidate names, each with the top-level function it names (null for an import, judged once resolved). */
+function findCandidateNames(ctx: FileContext): ReadonlyMap<string, FunctionNode | null> {
+  const names = new Map<string, FunctionNode | null>();
   const text = ctx.sourceCode.text;
   // A helper of this file spins on the clock (a loop testing it) or uses a primitive; one of a project module is
   // imported under a name that says it passes time. Text first: most files have none of these.
@@ -67,16 +68,16 @@ function findCandidateNames(ctx: FileContext): ReadonlySet<string> {
   // Top-level declarations only (helpers are written there): no scope analysis, which oxlint builds on demand.
   for (const raw of ctx.sourceCode.ast.body as Node[]) {
     const statement = (raw.type === T.ExportNamedDeclaration || raw.type === T.ExportDefaultDeclaration) && raw.declaration ? (raw.declaration as Node) : raw;
-    if (statement.type === T.FunctionDeclaration && statement.id && (clock || primitive)) names.add(statement.id.name);
+    if (statement.type === T.FunctionDeclaration && statement.id && (clock || primitive)) names.set(statement.id.name, statement);
     else if (statement.type === T.VariableDeclaration) {
       for (const d of statement.declarations) {
         if (d.id.type !== T.Identifier || !d.init) continue;
         const init = unwrap(d.init);
-        if ((clock || primitive) && (init.type === T.ArrowFunctionExpression || init.type === T.FunctionExpression)) names.add(d.id.name);
-        else if (relative && SYNC_SLEEP_NAME.test(d.id.name) && /require/.test(ctx.text(init))) names.add(d.id.name);
+        if ((clock || primitive) && (init.type === T.ArrowFunctionExpression || init.type === T.FunctionExpression)) names.set(d.id.name, init);
+        else if (relative && SYNC_SLEEP_NAME.test(d.id.name) && /require/.test(ctx.text(init))) names.set(d.id.name, null);
       }
     } else if (statement.type === T.ImportDeclaration && relative && isLocalModule(statement.source.value)) {
-      for (const specifier of statement.specifiers) if (SYNC_SLEEP_NAME.test(specifier.local.name)) names.add(specifier.local.name);
+      for (const specifier of statement.specifiers) if (SYNC_SLEEP_NAME.test(specifier.local.name)) names.set(specifier.local.name, null);
     }
   }
   return names;
@@ -90,8 +91,11 @@ export function mayCallBlockingHelper(ctx: FileContext): boolean {
 /** Describes `call` as a call of a blocking helper, or null. */
 export function describeBlockingHelperCall(call: TSESTree.CallExpression, ctx: FileContext): BlockingHelperCall | null {
   const callee = unwrap(call.callee);
-  if (callee.type !== T.Identifier || call.arguments.length > 2 || !candidateNames(ctx).has(callee.name)) return null;
-  const binding = resolveName(callee, ctx.getScope(callee));
+  if (callee.type !== T.Identifier || call.arguments.length > 2) return null;
+  const candidate = candidateNames(ctx).get(callee.name);
+  // A top-level function that does not block is ruled out before the name is resolved (scopes cost more than this).
+  if (candidate === undefined || (candidate !== null && !blockingBody(candidate, ctx))) return null;
+  const binding = resolveId(callee, ctx);
   let fn: FunctionNode | null = null;
   let fnCtx = ctx;
   let from: string | null = null;

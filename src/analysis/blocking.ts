@@ -1,10 +1,10 @@
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
-import { AST_NODE_TYPES as T } from '@typescript-eslint/utils';
-import { pathOf, staticPropertyName, unwrap, type Node } from './ast.js';
+import { AST_NODE_TYPES as T } from '@typescript-eslint/types';
+import { childNodes, pathOf, staticPropertyName, unwrap, walkSameFunction, type Node } from './ast.js';
 import { perFile, type FileContext } from './context.js';
 import { mayBlock } from './gate.js';
 import { bindParameters, describeDelay, EMPTY_ENV, evaluateNumber, type Delay, type Environment } from './evaluate.js';
-import { findVariable, resolveName } from './scope.js';
+import { findVariable, resolveId } from './scope.js';
 import type { SleepCall } from './sleep.js';
 
 /**
@@ -49,7 +49,7 @@ function calleeTarget(calleeNode: Node, ctx: FileContext): Target | null {
   const module = requiredModule(callee);
   if (module !== null) return { module, name: 'default' };
   if (callee.type === T.Identifier) {
-    const binding = resolveName(callee, ctx.getScope(callee));
+    const binding = resolveId(callee, ctx);
     if (binding.kind === 'export') return { module: binding.module, name: binding.name };
     if (binding.kind === 'module') return { module: binding.module, name: 'default' };
     if (binding.kind === 'global') return { global: callee.name };
@@ -62,7 +62,7 @@ function calleeTarget(calleeNode: Node, ctx: FileContext): Target | null {
   const objectModule = requiredModule(object);
   if (objectModule !== null) return { module: objectModule, name: prop };
   if (object.type === T.Identifier) {
-    const binding = resolveName(object, ctx.getScope(object));
+    const binding = resolveId(object, ctx);
     if (binding.kind === 'module') return { module: binding.module, name: prop };
     if (binding.kind === 'export' && binding.name === 'default') return { module: binding.module, name: prop };
     if (binding.kind === 'global') return { global: `${object.name}.${prop}` };
@@ -133,21 +133,34 @@ function mayBePrimitive(call: TSESTree.CallExpression, ctx: FileContext): boolea
   return perFile(ctx, 'renamed-primitives', renamedPrimitives).has(callee.name);
 }
 
-const PRIMITIVE_MODULE = /['"`](?:system-sleep|sleep|deasync|(?:node:)?child_process)['"`]/;
+const PRIMITIVE_MODULES = /['"`](?:system-sleep|sleep|deasync|(?:node:)?child_process)['"`]/g;
 
-/** Per file (see `perFile`): local names bound by an import or `require` of a module with blocking primitives. */
+/**
+ * Per file (see `perFile`): local names bound by an import or `require` of a module with blocking primitives. Read
+ * off the declarations around each mention of such a module (a walk that enters only the nodes holding one), not
+ * the scope manager, which oxlint builds only when a rule asks for it.
+ */
 function renamedPrimitives(ctx: FileContext): ReadonlySet<string> {
   const names = new Set<string>();
-  if (PRIMITIVE_MODULE.test(ctx.sourceCode.text)) {
-    for (const scope of ctx.sourceCode.scopeManager?.scopes ?? []) {
-      for (const variable of scope.variables) {
-        const def = variable.defs[0];
-        if (!def) continue;
-        const source = def.type === 'ImportBinding' ? (def.parent as Node | null)
-          : def.type === 'Variable' && def.node.type === T.VariableDeclarator ? def.node.init : null;
-        if (source && PRIMITIVE_MODULE.test(ctx.text(source))) names.add(variable.name);
-      }
+  const text = ctx.sourceCode.text;
+  const mentions: number[] = [];
+  for (const match of text.matchAll(PRIMITIVE_MODULES)) mentions.push(match.index);
+  if (mentions.length === 0) return names;
+  const holdsMention = (node: Node) => mentions.some((at) => at >= node.range[0] && at < node.range[1]);
+  const stack: Node[] = [ctx.sourceCode.ast as Node];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (!holdsMention(node)) continue;
+    if (node.type === T.ImportDeclaration) {
+      for (const specifier of node.specifiers) names.add(specifier.local.name);
+      continue;
     }
+    if (node.type === T.VariableDeclarator && node.init && holdsMention(node.init)) {
+      walkSameFunction(node.id, ctx.sourceCode.visitorKeys, (n) => {
+        if (n.type === T.Identifier) names.add(n.name);
+      });
+    }
+    stack.push(...childNodes(node, ctx.sourceCode.visitorKeys));
   }
   return names;
 }
@@ -442,7 +455,7 @@ export function describeBlockingSleep(
   if (primitive || depth > 3) return primitive;
   const callee = unwrap(call.callee);
   if (callee.type !== T.Identifier) return null;
-  const binding = resolveName(callee, ctx.getScope(callee));
+  const binding = resolveId(callee, ctx);
   if (binding.kind !== 'function' || binding.node.async || binding.node.generator) return null;
   const inner = helperCall(binding.node);
   if (!inner || inner === call) return null;

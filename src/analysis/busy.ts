@@ -1,5 +1,5 @@
 import type { TSESTree } from '@typescript-eslint/utils';
-import { AST_NODE_TYPES as T } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES as T } from '@typescript-eslint/types';
 import { enclosingFunction, unwrap, walkSameFunction, type LoopNode, type Node } from './ast.js';
 import { describeSleep } from './sleep.js';
 import type { FileContext } from './context.js';

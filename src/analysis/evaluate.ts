@@ -1,5 +1,5 @@
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
-import { AST_NODE_TYPES as T } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES as T } from '@typescript-eslint/types';
 import { calleeName, pathOf, unwrap, walkSameFunction, type FunctionNode, type Node } from './ast.js';
 import type { FileContext } from './context.js';
 import { findVariable } from './scope.js';

@@ -1,4 +1,4 @@
-import { AST_NODE_TYPES as T } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES as T } from '@typescript-eslint/types';
 import { unwrap, type Node } from './ast.js';
 import type { FileContext } from './context.js';
 import { classifyAtom, conditionAtoms, readsWrittenPath, type Atom } from './dependence/atoms.js';

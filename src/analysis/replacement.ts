@@ -1,5 +1,5 @@
 import type { TSESTree } from '@typescript-eslint/utils';
-import { AST_NODE_TYPES as T } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES as T } from '@typescript-eslint/types';
 import { contains, isFunction, pathOf, staticPropertyName, unwrap, walkSameFunction, type LoopNode, type Node } from './ast.js';
 import { perFile, type FileContext } from './context.js';
 import { describeLoopWait, type LoopWait } from './waits.js';

@@ -1,10 +1,10 @@
 import type { TSESTree } from '@typescript-eslint/utils';
-import { AST_NODE_TYPES as T } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES as T } from '@typescript-eslint/types';
 import { calleeName, childNodes, isFunction, pathOf, staticPropertyName, unwrap, type FunctionNode, type Node } from './ast.js';
 import type { FileContext } from './context.js';
 import { callerView, exportedBinding, isLocalModule, moduleContext, moduleText } from './dependence/modules.js';
 import { describeDelay, EMPTY_ENV, evaluateNumber, type Delay, type Environment } from './evaluate.js';
-import { isGlobalName, resolveName, type Binding } from './scope.js';
+import { isGlobalAt, resolveId, type Binding } from './scope.js';
 import { typedHelperDelay } from './typed-sleep.js';
 
 /** A sleep: an operation whose only effect is that time passes. */
@@ -68,7 +68,7 @@ function describeSleepUncached(node: Node, ctx: FileContext, env: Environment, d
       // `await null`, `await 0`: a microtask turn, nothing else.
       return node.value === null || typeof node.value === 'number' ? microtask(node) : null;
     case T.Identifier:
-      return node.name === 'undefined' && isGlobalName(ctx.getScope(node), 'undefined') ? microtask(node) : null;
+      return node.name === 'undefined' && isGlobalAt(node, 'undefined', ctx) ? microtask(node) : null;
     default:
       return null;
   }
@@ -89,7 +89,7 @@ function describePromiseTimer(node: TSESTree.NewExpression, ctx: FileContext, en
   const executor = node.arguments[0] && unwrap(node.arguments[0]);
   // `new Promise(setImmediate)`, `new Promise(process.nextTick)`: the timer itself calls `resolve` on the next turn.
   const bare = executor && pathOf(executor)?.replace(GLOBAL_OBJECTS, '');
-  if (bare && CALLBACK_TIMERS.has(bare) && CALLBACK_TIMERS.get(bare) === null && isGlobalName(ctx.getScope(node), bare.split('.')[0]!)) {
+  if (bare && CALLBACK_TIMERS.has(bare) && CALLBACK_TIMERS.get(bare) === null && isGlobalAt(node, bare.split('.')[0]!, ctx)) {
     return sleepOf(node, null, ctx, env, `${bare} promise`, true);
   }
   if (!isFunction(executor)) return null;
@@ -100,7 +100,7 @@ function describePromiseTimer(node: TSESTree.NewExpression, ctx: FileContext, en
   const timerPath = pathOf(call.callee)?.replace(GLOBAL_OBJECTS, '');
   if (!timerPath || !CALLBACK_TIMERS.has(timerPath)) return null;
   const rootName = timerPath.split('.')[0]!;
-  if (!isGlobalName(ctx.getScope(call), rootName) && !isProcessModule(call, rootName, ctx)) return null;
+  if (!isGlobalAt(call, rootName, ctx) && !isProcessModule(call, rootName, ctx)) return null;
   const callback = call.arguments[0];
   if (!callback || !callsOnly(callback, resolve.name)) return null;
   const delayIndex = CALLBACK_TIMERS.get(timerPath);
@@ -137,7 +137,7 @@ function describeSleepCall(call: TSESTree.CallExpression, ctx: FileContext, env:
   const arg0 = call.arguments[0] ?? null;
 
   if (callee.type === T.Identifier) {
-    const binding = resolveName(callee, ctx.getScope(callee));
+    const binding = resolveId(callee, ctx);
     const known = sleepFromBinding(binding, call, ctx, env, depth, callee.name);
     if (known !== undefined) return known;
     if (ctx.names.has(callee.name)) return sleepOf(call, arg0, ctx, env, `${callee.name}()`);
@@ -154,7 +154,7 @@ function describeSleepCall(call: TSESTree.CallExpression, ctx: FileContext, env:
     if (prop === null) return null;
 
     if (objectNode.type === T.Identifier) {
-      const binding = resolveName(objectNode, ctx.getScope(objectNode));
+      const binding = resolveId(objectNode, ctx);
       if (binding.kind === 'module') {
         if (TIMERS_PROMISES.has(binding.module)) return timersPromisesExport(prop, call, ctx, env);
         if (ctx.modules.get(binding.module)?.has(prop)) return sleepOf(call, arg0, ctx, env, `${prop}()`);
@@ -412,6 +412,6 @@ function isProcessModule(call: TSESTree.CallExpression, rootName: string, ctx: F
   const callee = unwrap(call.callee);
   const root = callee.type === T.MemberExpression ? unwrap(callee.object) : null;
   if (!root || root.type !== T.Identifier) return false;
-  const binding = resolveName(root, ctx.getScope(root));
+  const binding = resolveId(root, ctx);
   return binding.kind === 'module' && (binding.module === 'process' || binding.module === 'node:process');
 }

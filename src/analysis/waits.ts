@@ -1,5 +1,5 @@
 import type { TSESTree } from '@typescript-eslint/utils';
-import { AST_NODE_TYPES as T } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES as T } from '@typescript-eslint/types';
 import { enclosingFunction, functionName, unwrap, walkSameFunction, type LoopNode, type Node } from './ast.js';
 import { describeBlockingHelperCall, type BlockingHelperCall } from './blocking-calls.js';
 import { describeBlockingPrimitive, type BlockingSleepCall } from './blocking.js';

@@ -1,8 +1,8 @@
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
-import { AST_NODE_TYPES as T } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES as T } from '@typescript-eslint/types';
 import { contains, enclosingFunction, isPathPrefix, pathOf, rootOf, staticPropertyName, unwrap, walkSameFunction, type Node } from '../ast.js';
 import type { FileContext } from '../context.js';
-import { findVariable } from '../scope.js';
+import { findVariable, isGlobalAt } from '../scope.js';
 import { callIsRemote, REMOTE_CALL_NAME, REMOTE_PROPERTIES, REMOTE_ROOTS } from './functions.js';
 
 /**
@@ -293,9 +293,14 @@ export function classifyAtom(atom: Node, anchor: Node, ctx: FileContext): Atom {
 export function isReadOnlyCall(call: TSESTree.CallExpression | TSESTree.NewExpression, ctx: FileContext): boolean {
   const callee = unwrap(call.callee);
   if (call.type === T.NewExpression) return callee.type === T.Identifier && callee.name === 'Date' && unshadowed(callee, ctx);
-  const path = pathOf(callee);
+  // What the call would be if its root is the global it names; the (costlier) shadowing check only then.
   const root = rootOf(callee);
-  if (root?.type === T.Identifier && !unshadowed(root, ctx)) return false;
+  if (!readOnlyByName(callee, root)) return false;
+  return root?.type !== T.Identifier || unshadowed(root, ctx);
+}
+
+function readOnlyByName(callee: Node, root: Node | null): boolean {
+  const path = pathOf(callee);
   if (path !== null && CLOCK_CALLS.has(path.replace(/^(globalThis|window)\./, ''))) return true;
   if (callee.type === T.Identifier) return PURE_FUNCTIONS.has(callee.name);
   if (callee.type !== T.MemberExpression) return false;
@@ -305,8 +310,7 @@ export function isReadOnlyCall(call: TSESTree.CallExpression | TSESTree.NewExpre
 }
 
 function unshadowed(id: TSESTree.Identifier, ctx: FileContext): boolean {
-  const v = findVariable(ctx.getScope(id), id.name);
-  return !v || v.defs.length === 0;
+  return isGlobalAt(id, id.name, ctx);
 }
 
 /**

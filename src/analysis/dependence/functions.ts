@@ -1,8 +1,9 @@
 import type { TSESTree } from '@typescript-eslint/utils';
-import { AST_NODE_TYPES as T } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES as T } from '@typescript-eslint/types';
 import { isFunction, pathOf, rootOf, staticPropertyName, unwrap, walkSameFunction, type FunctionNode, type Node } from '../ast.js';
-import { perFile, type FileContext } from '../context.js';
-import { findVariable, resolveName } from '../scope.js';
+import type { FileContext } from '../context.js';
+import { findVariable, isGlobalAt, resolveId } from '../scope.js';
+import { functionIndex } from '../function-index.js';
 
 /**
  * What a function of this file reads when a condition calls it, judged by its body:
@@ -35,7 +36,7 @@ const MAX_DEPTH = 3;
 export function calledFunction(call: TSESTree.CallExpression, ctx: FileContext): FunctionNode | null {
   const callee = unwrap(call.callee);
   if (callee.type === T.Identifier) {
-    const binding = resolveName(callee, ctx.getScope(callee));
+    const binding = resolveId(callee, ctx);
     return binding.kind === 'function' ? binding.node : null;
   }
   if (callee.type !== T.MemberExpression) return null;
@@ -46,12 +47,12 @@ export function calledFunction(call: TSESTree.CallExpression, ctx: FileContext):
   const path = pathOf(callee);
   if (path === null) return null;
   const root = rootOf(callee);
-  if (root?.type === T.Identifier) {
+  if (root?.type === T.Identifier && !isGlobalAt(root, root.name, ctx)) {
     const variable = findVariable(ctx.getScope(root), root.name);
     // A member of an import or a global is not defined here.
     if (variable && variable.defs[0]?.type === 'ImportBinding') return null;
   }
-  return memberFunctions(ctx).get(path) ?? null;
+  return functionIndex(ctx).members.get(path) ?? null;
 }
 
 function classMethod(member: TSESTree.MemberExpression, name: string): FunctionNode | null {
@@ -67,39 +68,6 @@ function classMethod(member: TSESTree.MemberExpression, name: string): FunctionN
     return null;
   }
   return null;
-}
-
-/** `a.b = function …` and `const a = { b() {…} }` of this file, by member path. */
-function memberFunctions(ctx: FileContext): ReadonlyMap<string, FunctionNode> {
-  return perFile(ctx, 'member-functions', collectMemberFunctions);
-}
-
-function collectMemberFunctions(ctx: FileContext): ReadonlyMap<string, FunctionNode> {
-  const out = new Map<string, FunctionNode>();
-  const text = ctx.sourceCode.text;
-  if (!text.includes('function') && !text.includes('=>') && !text.includes('(')) return out;
-  const visit = (node: Node): void => {
-    if (node.type === T.AssignmentExpression && node.operator === '=') {
-      const path = pathOf(node.left);
-      const value = unwrap(node.right);
-      if (path !== null && node.left.type === T.MemberExpression && isFunction(value) && !out.has(path)) out.set(path, value);
-    } else if (node.type === T.VariableDeclarator && node.id.type === T.Identifier && node.init && unwrap(node.init).type === T.ObjectExpression) {
-      for (const property of (unwrap(node.init) as TSESTree.ObjectExpression).properties) {
-        if (property.type !== T.Property || property.computed) continue;
-        const key = property.key.type === T.Identifier ? property.key.name : property.key.type === T.Literal ? String(property.key.value) : null;
-        const value = unwrap(property.value as Node);
-        if (key !== null && isFunction(value)) out.set(`${node.id.name}.${key}`, value);
-      }
-    }
-    for (const key of ctx.sourceCode.visitorKeys[node.type] ?? []) {
-      const value = (node as unknown as Record<string, unknown>)[key];
-      if (Array.isArray(value)) {
-        for (const item of value) if (item && typeof (item as Node).type === 'string') visit(item as Node);
-      } else if (value && typeof (value as Node).type === 'string') visit(value as Node);
-    }
-  };
-  visit(ctx.sourceCode.ast as Node);
-  return out;
 }
 
 /** What `fn` reads when called (memoised per function; a few levels into the functions it calls). */
@@ -150,6 +118,6 @@ function isGlobal(id: TSESTree.Identifier, ctx: FileContext): boolean {
   const variable = findVariable(ctx.getScope(id), id.name);
   if (!variable || variable.defs.length === 0) return true;
   // `const fs = require('fs')`, `import fs from 'node:fs'`: the module itself.
-  const binding = resolveName(id, ctx.getScope(id));
+  const binding = resolveId(id, ctx);
   return binding.kind === 'module' || binding.kind === 'export';
 }

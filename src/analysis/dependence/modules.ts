@@ -2,10 +2,10 @@ import { readFileSync, statSync, type Stats } from 'node:fs';
 import { dirname, extname, isAbsolute, resolve } from 'node:path';
 import { createRequire } from 'node:module';
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
-import { AST_NODE_TYPES as T } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES as T } from '@typescript-eslint/types';
 import { isFunction, unwrap, type FunctionNode, type Node } from '../ast.js';
 import { getFileContext, type FileContext } from '../context.js';
-import { resolveName, type Binding } from '../scope.js';
+import { resolveId, type Binding } from '../scope.js';
 
 /*
  * Imported functions of relative modules, without type information: the imported file is resolved on disk,
@@ -539,7 +539,7 @@ function declaredBinding(declaration: Node, name: string, ctx: FileContext, dept
 
 /** What a name of the module's own scope stands for: declared here, or imported (relative imports followed). */
 function bindingOfName(identifier: TSESTree.Identifier, ctx: FileContext, depth: number, seen: Set<string>): Found {
-  const binding = resolveName(identifier, ctx.getScope(identifier));
+  const binding = resolveId(identifier, ctx);
   if (binding.kind === 'export') return fromModule(ctx, binding.module, binding.name, depth, seen);
   if (binding.kind === 'module') return fromModule(ctx, binding.module, 'default', depth, seen);
   if (binding.kind === 'local' || binding.kind === 'global') return NOT_FOUND;
@@ -583,7 +583,7 @@ function foreign(ctx: FileContext, specifier: string, name: string, depth: numbe
 /** `module.exports`, or `exports` when not declared in the file. */
 function isModuleExports(node: Node, ctx: FileContext): boolean {
   const n = unwrap(node);
-  if (n.type === T.Identifier) return n.name === 'exports' && resolveName(n, ctx.getScope(n)).kind === 'global';
+  if (n.type === T.Identifier) return n.name === 'exports' && resolveId(n, ctx).kind === 'global';
   return (
     n.type === T.MemberExpression &&
     !n.computed &&
@@ -591,7 +591,7 @@ function isModuleExports(node: Node, ctx: FileContext): boolean {
     n.object.name === 'module' &&
     n.property.type === T.Identifier &&
     n.property.name === 'exports' &&
-    resolveName(n.object, ctx.getScope(n.object)).kind === 'global'
+    resolveId(n.object as TSESTree.Identifier, ctx).kind === 'global'
   );
 }
 

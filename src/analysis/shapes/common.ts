@@ -1,9 +1,9 @@
 import type { TSESTree } from '@typescript-eslint/utils';
-import { AST_NODE_TYPES as T } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES as T } from '@typescript-eslint/types';
 import { isFunction, pathOf, rootOf, staticPropertyName, statementsOf, unwrap, walkSameFunction, type FunctionNode, type Node } from '../ast.js';
 import type { FileContext } from '../context.js';
 import { isReadOnlyCall } from '../dependence/atoms.js';
-import { resolveName } from '../scope.js';
+import { resolveFunctionId } from '../scope.js';
 
 /** Methods that change the object they are called on. */
 export const MUTATORS: ReadonlySet<string> = new Set([
@@ -79,10 +79,7 @@ export function callbackFunction(arg: Node | undefined, ctx: FileContext): Funct
   if (!arg || arg.type === T.SpreadElement) return null;
   const n = unwrap(arg);
   if (isFunction(n)) return n;
-  if (n.type === T.Identifier) {
-    const binding = resolveName(n, ctx.getScope(n));
-    return binding.kind === 'function' ? binding.node : null;
-  }
+  if (n.type === T.Identifier) return resolveFunctionId(n, ctx);
   return null;
 }
 

@@ -1,11 +1,11 @@
 import type { TSESTree } from '@typescript-eslint/utils';
-import { AST_NODE_TYPES as T } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES as T } from '@typescript-eslint/types';
 import { calleeName, enclosingFunction, isFunction, pathOf, staticPropertyName, unwrap, walkSameFunction, type FunctionNode, type Node } from '../ast.js';
 import { declaresAny, perFile, type DeclaredFunctions, type FileContext } from '../context.js';
 import { exportedFunction, isLocalModule, LOCAL_IMPORT, moduleContext, moduleText } from '../dependence/modules.js';
 import { bindParameters, EMPTY_ENV, type Delay } from '../evaluate.js';
 import type { Wait } from '../model.js';
-import { findVariable, requiredModule, resolveName, type Binding } from '../scope.js';
+import { findVariable, requiredModule, resolveId, type Binding } from '../scope.js';
 import { describeSleep } from '../sleep.js';
 import { callbackFunction, collectWrites, declarationsFeeding, hasAwaitOrYield } from './common.js';
 import { intervalShape } from './interval.js';
@@ -13,6 +13,7 @@ import { loopExits } from './loop.js';
 import { rearmExits } from './rearm.js';
 import { timerDelay, timerFunction } from './timers.js';
 import { POLLING_PACKAGES } from '../dependence/packages.js';
+import { anyWithin, wordOffsets } from '../words.js';
 
 /** Interval options of home-made helpers: only an options object says which argument is the interval. */
 const INTERVAL_KEYS = ['interval', 'intervalBetweenAttempts', 'pollInterval', 'pollingInterval', 'intervalMs', 'delay', 'every', 'step'];
@@ -120,8 +121,8 @@ function helperShape(fn: FunctionNode, ctx: FileContext, depth = 0): HelperShape
         // An async function that sleeps and calls itself again: `const check = async () => { await sleep(d); … check() }`.
         const self = enclosingFunction(node);
         const callee = unwrap(node.callee);
-        if (self && self.async && callee.type === T.Identifier && resolveName(callee, ctx.getScope(callee)).kind === 'function' &&
-            (resolveName(callee, ctx.getScope(callee)) as { node: FunctionNode }).node === self) {
+        if (self && self.async && callee.type === T.Identifier && resolveId(callee, ctx).kind === 'function' &&
+            (resolveId(callee, ctx) as { node: FunctionNode }).node === self) {
           const index = paramIndexCalledIn(self.body, fn, ctx);
           const sleep = index >= 0 ? firstSleep(self.body) : null;
           if (sleep) shape = { predicateIndex: index, sleep, delay: null, ctx };
@@ -177,7 +178,7 @@ function resolveHelper(call: TSESTree.CallExpression, ctx: FileContext, depth = 
   const callee = unwrap(call.callee);
   if (callee.type !== T.Identifier && callee.type !== T.MemberExpression) return null;
   const root = callee.type === T.Identifier ? callee : unwrap(callee.object);
-  const binding = root.type === T.Identifier ? resolveName(root, ctx.getScope(root)) : null;
+  const binding = root.type === T.Identifier ? resolveId(root, ctx) : null;
   const exported = binding ? exportedName(callee, binding) : null;
   // `vi.waitFor(…)`: a method of an object a package exports (`import { vi } from 'vitest'`, or vitest's global `vi`).
   const memberOf = callee.type === T.MemberExpression && root.type === T.Identifier && binding
@@ -250,7 +251,7 @@ function declares(declared: DeclaredFunctions, call: TSESTree.CallExpression, ct
   if (declared.modules.size === 0) return false;
   const root = callee.type === T.Identifier ? callee : callee.type === T.MemberExpression ? unwrap(callee.object) : null;
   if (!root || root.type !== T.Identifier) return false;
-  const binding = resolveName(root, ctx.getScope(root));
+  const binding = resolveId(root, ctx);
   if (callee.type === T.Identifier) {
     if (binding.kind === 'module') return !!declared.modules.get(binding.module)?.has('default');
     if (binding.kind === 'export') return !!declared.modules.get(binding.module)?.has(binding.name);
@@ -286,7 +287,7 @@ function mayBeHelper(fn: FunctionNode, ctx: FileContext): boolean {
   if (fn.params.length === 0) return false;
   const [start, end] = fn.body.range;
   const words = pollingWords(ctx);
-  const within = (offsets: readonly number[]) => firstAtOrAfter(offsets, start) < end;
+  const within = (offsets: readonly number[]) => anyWithin(offsets, start, end);
   const polls = (within(words.await) && within(words.loop)) || within(words.timer);
   if (!polls) return false;
   const body = ctx.sourceCode.text.slice(start, end);
@@ -295,45 +296,23 @@ function mayBeHelper(fn: FunctionNode, ctx: FileContext): boolean {
 
 
 /** Offsets of the words a polling helper's body must hold, found in one pass over the file. */
-function pollingWords(ctx: FileContext): { await: number[]; loop: number[]; timer: number[] } {
+interface PollingWords {
+  readonly await: readonly number[];
+  readonly loop: readonly number[];
+  readonly timer: readonly number[];
+}
+
+function pollingWords(ctx: FileContext): PollingWords {
   return perFile(ctx, 'polling-words', findPollingWords);
 }
 
-function findPollingWords(ctx: FileContext): { await: number[]; loop: number[]; timer: number[] } {
-  // Offsets only, by substring search with word-boundary checks: no match object per occurrence.
+function findPollingWords(ctx: FileContext): PollingWords {
   const text = ctx.sourceCode.text;
-  const find = (word: string, into: number[]) => {
-    for (let at = text.indexOf(word); at !== -1; at = text.indexOf(word, at + word.length)) {
-      if (!isWordChar(text.charCodeAt(at - 1)) && !isWordChar(text.charCodeAt(at + word.length))) into.push(at);
-    }
-  };
-  const out = { await: [] as number[], loop: [] as number[], timer: [] as number[] };
-  find('await', out.await);
-  find('while', out.loop);
-  find('for', out.loop);
-  find('setInterval', out.timer);
-  find('setTimeout', out.timer);
-  find('setImmediate', out.timer);
-  out.loop.sort((a, b) => a - b);
-  out.timer.sort((a, b) => a - b);
-  return out;
-}
-
-/** A character of an identifier (`NaN` for outside the text counts as none). */
-function isWordChar(code: number): boolean {
-  return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 36 || code === 95;
-}
-
-/** The first offset at or after `at` (binary search), or Infinity. */
-function firstAtOrAfter(offsets: readonly number[], at: number): number {
-  let low = 0;
-  let high = offsets.length;
-  while (low < high) {
-    const mid = (low + high) >>> 1;
-    if (offsets[mid]! < at) low = mid + 1;
-    else high = mid;
-  }
-  return low < offsets.length ? offsets[low]! : Infinity;
+  const loop = wordOffsets(text, 'for', wordOffsets(text, 'while'));
+  const timer = wordOffsets(text, 'setImmediate', wordOffsets(text, 'setTimeout', wordOffsets(text, 'setInterval')));
+  loop.sort((a, b) => a - b);
+  timer.sort((a, b) => a - b);
+  return { await: wordOffsets(text, 'await'), loop, timer };
 }
 
 /** A polling helper is called by name with a predicate, inline or by name; a call with neither polls nothing. */
@@ -357,20 +336,18 @@ function helperCandidates(ctx: FileContext): { packages: boolean; relative: bool
 
 function findHelperCandidates(ctx: FileContext): { packages: boolean; relative: boolean; names: ReadonlySet<string> } {
   const names = new Set<string>();
-  // A helper of this file sets a timer or loops over an await: without those words, no scope need be looked at.
-  const words = pollingWords(ctx);
-  const local = words.timer.length > 0 || (words.await.length > 0 && words.loop.length > 0);
-  for (const scope of local ? ctx.sourceCode.scopeManager?.scopes ?? [] : []) {
-    for (const variable of scope.variables) {
-      const def = variable.defs[0];
-      if (!def) continue;
-      const fn = def.type === 'FunctionName' ? (def.node as Node)
-        : def.type === 'Variable' && def.node.type === T.VariableDeclarator && def.node.init ? unwrap(def.node.init) : null;
-      if (isFunction(fn) && (mayBeHelper(fn, ctx) || wrapsCall(fn))) names.add(variable.name);
-    }
-  }
   const text = ctx.sourceCode.text;
+  // A package's helper is recognised at every call (see mayCallPollingHelper): no name need be collected for it.
   const packages = [...POLLING_PACKAGES.keys()].some((m) => text.includes(m)) || text.includes('vi.wait');
+  // A helper of this file sets a timer or loops over an await. Found by a walk of the AST that enters only the parts
+  // holding those words, not by the scope manager: oxlint builds scopes only when a rule asks for them, and most
+  // files that get here need none.
+  const words = pollingWords(ctx);
+  const holdsPolling = (start: number, end: number) =>
+    anyWithin(words.timer, start, end) || (anyWithin(words.await, start, end) && anyWithin(words.loop, start, end));
+  if (words.timer.length > 0 || (words.await.length > 0 && words.loop.length > 0)) {
+    collectFunctions(ctx, holdsPolling, (fn) => mayBeHelper(fn, ctx), names);
+  }
   // Names bound to a relative module (`import { waitFor } from './utils'`, `const waitFor = require('../waitFor')`).
   if (LOCAL_IMPORT.test(text)) {
     // Top-level imports and requires only: read off the AST, no scope analysis.
@@ -389,7 +366,54 @@ function findHelperCandidates(ctx: FileContext): { packages: boolean; relative: 
       }
     }
   }
+  // Wrappers (`(fn) => waitUntil(fn, 50)`) of a name found so far, and wrappers of those: only the parts of the tree
+  // that mention one are entered.
+  for (let round = 0, found = names; round < 3 && found.size > 0; round++) {
+    const offsets: number[] = [];
+    for (const name of found) wordOffsets(text, name, offsets);
+    offsets.sort((a, b) => a - b);
+    const added = new Set<string>();
+    collectFunctions(ctx, (start, end) => anyWithin(offsets, start, end), (fn) => wrapsCall(fn), added, names);
+    for (const name of added) names.add(name);
+    found = added;
+  }
   return { packages, relative: false, names };
+}
+
+/**
+ * Adds to `into` the names of this file's named functions (declarations, named function expressions, `const f = …`)
+ * that `accept` takes and `skip` does not hold, walking only the parts of the tree for which `enter(start, end)`
+ * holds.
+ */
+function collectFunctions(
+  ctx: FileContext,
+  enter: (start: number, end: number) => boolean,
+  accept: (fn: FunctionNode) => boolean,
+  into: Set<string>,
+  skip: ReadonlySet<string> = into,
+): void {
+  const keys = ctx.sourceCode.visitorKeys;
+  const stack: Node[] = [ctx.sourceCode.ast as Node];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (!enter(node.range[0], node.range[1])) continue;
+    let name: string | null = null;
+    let fn: Node | null = null;
+    if ((node.type === T.FunctionDeclaration || node.type === T.FunctionExpression) && node.id) {
+      name = node.id.name;
+      fn = node;
+    } else if (node.type === T.VariableDeclarator && node.id.type === T.Identifier && node.init) {
+      name = node.id.name;
+      fn = unwrap(node.init);
+    }
+    if (name !== null && isFunction(fn) && !skip.has(name) && !into.has(name) && accept(fn)) into.add(name);
+    for (const key of keys[node.type] ?? []) {
+      const value = (node as unknown as Record<string, unknown>)[key];
+      if (Array.isArray(value)) {
+        for (const item of value) if (item && typeof (item as Node).type === 'string') stack.push(item as Node);
+      } else if (value && typeof (value as Node).type === 'string') stack.push(value as Node);
+    }
+  }
 }
 
 /** `require('./x')`, `require('./x').name`: the required specifier. */

@@ -1,10 +1,11 @@
 import type { TSESTree } from '@typescript-eslint/utils';
-import { AST_NODE_TYPES as T } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES as T } from '@typescript-eslint/types';
 import { calleeName, contains, enclosingFunction, isFunction, staticPropertyName, unwrap, walkSameFunction, type FunctionNode, type Node } from '../ast.js';
 import type { FileContext } from '../context.js';
 import { EMPTY_ENV, isComputedDelay } from '../evaluate.js';
 import type { Exit, Wait } from '../model.js';
-import { findVariable, resolveName } from '../scope.js';
+import { findVariable, resolveFunctionId } from '../scope.js';
+import { functionIndex } from '../function-index.js';
 import { collectWrites, declarationsFeeding, endsWith, hasAwaitOrYield, isFailureBranch, isLoggingCall } from './common.js';
 import { timerDelay } from './timers.js';
 
@@ -19,12 +20,22 @@ function memberName(fn: FunctionNode): string | null {
   return null;
 }
 
+/** The name a function is declared under: its own, or that of the `const` it initialises (through type casts). */
+function boundName(fn: FunctionNode): string | null {
+  if (fn.type !== T.ArrowFunctionExpression && fn.id) return fn.id.name;
+  let node: Node = fn;
+  while (node.parent && (node.parent.type === T.TSAsExpression || node.parent.type === T.TSSatisfiesExpression || node.parent.type === T.TSNonNullExpression || node.parent.type === T.TSTypeAssertion)) node = node.parent;
+  const parent = node.parent;
+  return parent?.type === T.VariableDeclarator && parent.init === node && parent.id.type === T.Identifier ? parent.id.name : null;
+}
+
 /** True when `callee` names `self`: its binding, or `this.name` for a method. */
 export function namesSelf(calleeNode: Node, self: FunctionNode, ctx: FileContext): boolean {
   const callee = unwrap(calleeNode);
   if (callee.type === T.Identifier) {
-    const binding = resolveName(callee, ctx.getScope(callee));
-    return binding.kind === 'function' && binding.node === self;
+    // Only its own name or an alias can name it: other names need no resolution.
+    if (callee.name !== boundName(self) && !functionIndex(ctx).aliases.has(callee.name)) return false;
+    return resolveFunctionId(callee, ctx) === self;
   }
   if (callee.type === T.MemberExpression && unwrap(callee.object).type === T.ThisExpression) {
     const name = staticPropertyName(callee);

@@ -1,5 +1,5 @@
 import type { TSESTree } from '@typescript-eslint/utils';
-import { AST_NODE_TYPES as T } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES as T } from '@typescript-eslint/types';
 import { calleeName, enclosingFunction, unwrap, type Node } from '../ast.js';
 import type { FileContext } from '../context.js';
 import type { Wait } from '../model.js';

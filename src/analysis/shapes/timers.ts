@@ -1,9 +1,9 @@
 import type { TSESTree } from '@typescript-eslint/utils';
-import { AST_NODE_TYPES as T } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES as T } from '@typescript-eslint/types';
 import { pathOf, staticPropertyName, unwrap, type Node } from '../ast.js';
 import { perFile, type FileContext } from '../context.js';
 import { describeDelay, type Delay, type Environment } from '../evaluate.js';
-import { resolveName } from '../scope.js';
+import { resolveId } from '../scope.js';
 
 export const TIMER_MODULES = new Set(['timers', 'node:timers']);
 const TIMER_FUNCTIONS = new Set(['setInterval', 'setTimeout', 'setImmediate', 'clearInterval', 'clearTimeout']);
@@ -15,7 +15,7 @@ export function timerFunction(calleeNode: Node, ctx: FileContext): string | null
   if (callee.type === T.Identifier) {
     // Under another name, a timer can only come from an import of `timers`: skip the lookup otherwise.
     if (!TIMER_FUNCTIONS.has(callee.name) && !importsTimers(ctx)) return null;
-    const binding = resolveName(callee, ctx.getScope(callee));
+    const binding = resolveId(callee, ctx);
     if (binding.kind === 'global') return TIMER_FUNCTIONS.has(binding.name) ? binding.name : null;
     if (binding.kind === 'export' && TIMER_MODULES.has(binding.module) && TIMER_FUNCTIONS.has(binding.name)) return binding.name;
     return null;
@@ -24,7 +24,7 @@ export function timerFunction(calleeNode: Node, ctx: FileContext): string | null
   const prop = staticPropertyName(callee);
   const object = unwrap(callee.object);
   if (prop === null || !TIMER_FUNCTIONS.has(prop) || object.type !== T.Identifier) return null;
-  const binding = resolveName(object, ctx.getScope(object));
+  const binding = resolveId(object, ctx);
   if (binding.kind === 'global' && GLOBAL_OBJECT.test(object.name)) return prop;
   if (binding.kind === 'module' && TIMER_MODULES.has(binding.module)) return prop;
   return null;

@@ -1,0 +1,91 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseForESLint } from '@typescript-eslint/parser';
+import { describe, expect, it } from 'vitest';
+import { mayBindAt, wordOffsets } from '../../src/analysis/words.js';
+
+// `mayBindAt` lets the analysis skip the scope manager for a name that no occurrence could bind (oxlint analyses
+// scopes only on demand, and that analysis cost more than the rules' own work). It must be a superset: every name a
+// declaration binds has an occurrence it accepts. Checked against typescript-eslint's scope manager.
+
+function parse(text: string, file = 'file.tsx') {
+  return parseForESLint(text, { filePath: file, sourceType: 'module', ecmaVersion: 'latest', range: true, loc: true, jsx: file.endsWith('x') });
+}
+
+function mayDeclare(text: string, name: string): boolean {
+  return wordOffsets(text, name).some((at) => mayBindAt(text, at, name.length));
+}
+
+/** Declared names of `text` that no occurrence is accepted for (must be none). */
+function missed(text: string, file?: string): string[] {
+  const { scopeManager } = parse(text, file);
+  const out = new Set<string>();
+  for (const scope of scopeManager!.scopes) {
+    for (const variable of scope.variables) if (variable.defs.length > 0 && !mayDeclare(text, variable.name)) out.add(variable.name);
+  }
+  return [...out];
+}
+
+describe('mayBindAt: every binding form is accepted', () => {
+  const forms: [string, string][] = [
+    ['var, let, const and several declarators', 'var a = 1, b; let c = a; const d = c, e = d;'],
+    ['destructuring, defaults, rest and renames', 'const { f, g: h = 1, ...i } = obj; const [j, , k = 2, ...l] = arr;'],
+    ['functions, generators, async', 'function m(n, o = 1, ...p) {} function* q() {} async function r() {} const s = function t() {};'],
+    ['arrow parameters, single and listed', 'const u = v => v; const w = async x => x; run(y => y, (z, aa) => z); const ab = cond ? ac => ac : null;'],
+    ['classes and catch', 'class ad extends Base {} const ae = class af {}; try {} catch (ag) {} try {} catch ({ ah }) {}'],
+    ['imports of every kind', "import ai from 'a'; import * as aj from 'b'; import { ak, al as am } from 'c'; import an, { ao } from 'd';"],
+    ['loops', 'for (const ap of list) {} for (let aq in obj) {} for (var ar = 0; ar < 1; ar++) {}'],
+    ['comments before a binding', 'function as(/* the first */ at, // and then\n au) {}\nconst /* x */ av = 1;'],
+    ['TypeScript: types, enums, namespaces, type parameters, parameter properties', [
+      'type aw = string; interface ax {} enum ay { A } namespace az {} declare module ba {}',
+      'function bb<bc, bd extends bc>(be: bc, bf?: bd): bc { return be; }',
+      'class bg { constructor(private bh: number, readonly bi = 1, public override bj?: string) {} }',
+      'let bk!: () => void; type bl<T> = T extends Array<infer bm> ? bm : never; const bn: <bo>(x: bo) => bo = (x) => x;',
+      "import type bp from 'e'; import bq = require('f');",
+    ].join('\n')],
+    ['names that are also globals', 'function f(setTimeout, Date) { const { setInterval } = timers; let undefined; }'],
+    ['a name written only once, at the start of the text', 'setTimeout => 1'],
+  ];
+  for (const [title, text] of forms) {
+    it(title, () => {
+      expect(missed(text, 'file.ts')).toEqual([]);
+    });
+  }
+
+  it('accepts every declared name in this repository’s own sources and tests', () => {
+    const files: string[] = [];
+    const walk = (dir: string) => {
+      for (const entry of readdirSync(dir, { withFileTypes: true })) {
+        const path = join(dir, entry.name);
+        if (entry.isDirectory()) {
+          if (entry.name !== 'node_modules' && entry.name !== 'fixtures') walk(path);
+        } else if (/\.(ts|tsx|js|mjs|cjs)$/.test(entry.name)) files.push(path);
+      }
+    };
+    for (const dir of ['src', 'test', 'examples', 'bench', 'scripts']) walk(dir);
+    expect(files.length).toBeGreaterThan(50);
+    const misses: string[] = [];
+    for (const file of files) for (const name of missed(readFileSync(file, 'utf8'), file)) misses.push(`${file}: ${name}`);
+    expect(misses).toEqual([]);
+  });
+});
+
+describe('mayBindAt: references it rules out', () => {
+  it.each([
+    ['a call', 'setTimeout(done, 10);', 'setTimeout'],
+    ['a member access and optional chaining', 'Date.now(); Date?.now(); Date[key];', 'Date'],
+    ['a property of something else', 'globalThis.setTimeout(f); obj.Date = 1;', 'setTimeout'],
+    ['an operand', 'x = Date; y = !Date; z = a && Date; if (Date === 1 || Date !== 2 || Date + 1) {}', 'Date'],
+    ['a word that is not a declaration keyword before it', 'return undefined; typeof undefined;', 'undefined'],
+    ['a tagged template', 'Date`x`;', 'Date'],
+  ])('%s', (_title, text, name) => {
+    expect(mayDeclare(text, name)).toBe(false);
+  });
+
+  it('keeps an arrow parameter, a generator name and a declared function name though `(` or `=>` follows', () => {
+    expect(mayDeclare('const f = Date => 1;', 'Date')).toBe(true);
+    expect(mayDeclare('function* Date() {}', 'Date')).toBe(true);
+    expect(mayDeclare('function Date() {}', 'Date')).toBe(true);
+    expect(mayDeclare('async Date() {}', 'Date')).toBe(false);
+  });
+});
