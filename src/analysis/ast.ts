@@ -103,21 +103,6 @@ export function isPathPrefix(prefix: string, path: string): boolean {
   return path === prefix || path.startsWith(`${prefix}.`) || path.startsWith(`${prefix}[`);
 }
 
-/** The child nodes of a node, using the parser's visitor keys. */
-export function childNodes(node: Node, visitorKeys: Readonly<Record<string, readonly string[] | undefined>>): Node[] {
-  const keys = visitorKeys[node.type] ?? [];
-  const out: Node[] = [];
-  for (const key of keys) {
-    const value = (node as unknown as Record<string, unknown>)[key];
-    if (Array.isArray(value)) {
-      for (const item of value) if (item && typeof (item as Node).type === 'string') out.push(item as Node);
-    } else if (value && typeof (value as Node).type === 'string') {
-      out.push(value as Node);
-    }
-  }
-  return out;
-}
-
 /**
  * Visits `root` and its descendants depth-first, without entering nested functions or classes
  * (their code does not run as part of this code). `visit` returns false to skip a node's children.
@@ -132,8 +117,25 @@ export function walkSameFunction(
     const node = stack.pop()!;
     if (node !== root && (isFunction(node) || node.type === T.ClassBody)) continue;
     if (visit(node) === false) continue;
-    const children = childNodes(node, visitorKeys);
-    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!);
+    pushChildren(node, visitorKeys, stack);
+  }
+}
+
+/**
+ * Pushes `node`'s children onto `stack`, last first, so that popping visits them in source order. No array per
+ * node: walks over every node of a file run in every file that has a candidate.
+ */
+export function pushChildren(node: Node, visitorKeys: Readonly<Record<string, readonly string[] | undefined>>, stack: Node[]): void {
+  const keys = visitorKeys[node.type];
+  if (keys === undefined) return;
+  for (let k = keys.length - 1; k >= 0; k--) {
+    const value = (node as unknown as Record<string, unknown>)[keys[k]!];
+    if (Array.isArray(value)) {
+      for (let i = value.length - 1; i >= 0; i--) {
+        const item = value[i] as Node | null;
+        if (item && typeof item.type === 'string') stack.push(item);
+      }
+    } else if (value && typeof (value as Node).type === 'string') stack.push(value as Node);
   }
 }
 

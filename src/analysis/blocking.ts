@@ -1,6 +1,6 @@
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES as T } from '@typescript-eslint/types';
-import { childNodes, pathOf, staticPropertyName, unwrap, walkSameFunction, type Node } from './ast.js';
+import { pushChildren, pathOf, staticPropertyName, unwrap, walkSameFunction, type Node } from './ast.js';
 import { perFile, type FileContext } from './context.js';
 import { mayBlock } from './gate.js';
 import { bindParameters, describeDelay, EMPTY_ENV, evaluateNumber, type Delay, type Environment } from './evaluate.js';
@@ -160,7 +160,7 @@ function renamedPrimitives(ctx: FileContext): ReadonlySet<string> {
         if (n.type === T.Identifier) names.add(n.name);
       });
     }
-    stack.push(...childNodes(node, ctx.sourceCode.visitorKeys));
+    pushChildren(node, ctx.sourceCode.visitorKeys, stack);
   }
   return names;
 }

@@ -82,23 +82,16 @@ export function getFileContext(
   const cached = perFile.get(key);
   if (cached) return cached;
 
-  const { names, paths, modules } = declaredFunctions(options.sleepFunctions ?? []);
-  const caches = new Map<string, WeakMap<Node, unknown>>();
+  const shared = sharedParts(key, options);
+  let caches: Map<string, WeakMap<Node, unknown>> | undefined;
   const context: FileContext = {
     sourceCode,
     ...(filename === undefined ? {} : { filename }),
-    options: {
-      sleepFunctions: options.sleepFunctions ?? [],
-      reportWorkLoops: options.reportWorkLoops ?? false,
-      pollingFunctions: options.pollingFunctions ?? [],
-    },
-    names,
-    paths,
-    modules,
+    ...shared,
     helperBodies: new WeakMap(),
     memo: new WeakMap(),
-    polling: declaredFunctions(options.pollingFunctions ?? []),
     cache<V>(name: string): WeakMap<Node, V> {
+      caches ??= new Map();
       let cache = caches.get(name);
       if (!cache) {
         cache = new WeakMap();
@@ -111,6 +104,31 @@ export function getFileContext(
   };
   perFile.set(key, context);
   return context;
+}
+
+type SharedParts = Pick<FileContext, 'options' | 'names' | 'paths' | 'modules' | 'polling'>;
+
+/** What a context takes from its options alone, made once per options key rather than once per file. */
+const sharedByKey = new Map<string, SharedParts>();
+
+function sharedParts(key: string, options: AnalysisOptions): SharedParts {
+  let shared = sharedByKey.get(key);
+  if (shared === undefined) {
+    const { names, paths, modules } = declaredFunctions(options.sleepFunctions ?? []);
+    shared = {
+      options: {
+        sleepFunctions: options.sleepFunctions ?? [],
+        reportWorkLoops: options.reportWorkLoops ?? false,
+        pollingFunctions: options.pollingFunctions ?? [],
+      },
+      names,
+      paths,
+      modules,
+      polling: declaredFunctions(options.pollingFunctions ?? []),
+    };
+    sharedByKey.set(key, shared);
+  }
+  return shared;
 }
 
 function declaredFunctions(entries: readonly SleepFunctionOption[]): {

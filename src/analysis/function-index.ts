@@ -1,5 +1,5 @@
 import { AST_NODE_TYPES as T } from '@typescript-eslint/types';
-import { isFunction, pathOf, unwrap, type FunctionNode, type Node } from './ast.js';
+import { isFunction, pathOf, pushChildren, unwrap, type FunctionNode, type Node } from './ast.js';
 import { perFile, type FileContext } from './context.js';
 
 /** The functions a file defines, found by one walk of its AST (per file, on first use). */
@@ -61,17 +61,8 @@ function indexFunctions(ctx: FileContext): FunctionIndex {
       default:
         break;
     }
-    // Children pushed last-first, so nodes are visited in source order (the first assignment of a path wins).
-    const childKeys = keys[node.type] ?? [];
-    for (let k = childKeys.length - 1; k >= 0; k--) {
-      const value = (node as unknown as Record<string, unknown>)[childKeys[k]!];
-      if (Array.isArray(value)) {
-        for (let i = value.length - 1; i >= 0; i--) {
-          const item = value[i] as Node | null;
-          if (item && typeof item.type === 'string') stack.push(item);
-        }
-      } else if (value && typeof (value as Node).type === 'string') stack.push(value as Node);
-    }
+    // Source order (see pushChildren): the first assignment of a path wins.
+    pushChildren(node, keys, stack);
   }
   return { names, aliases, members };
 }

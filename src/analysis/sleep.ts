@@ -1,6 +1,6 @@
 import type { TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES as T } from '@typescript-eslint/types';
-import { calleeName, childNodes, isFunction, pathOf, staticPropertyName, unwrap, type FunctionNode, type Node } from './ast.js';
+import { calleeName, isFunction, pathOf, pushChildren, staticPropertyName, unwrap, type FunctionNode, type Node } from './ast.js';
 import type { FileContext } from './context.js';
 import { callerView, exportedBinding, isLocalModule, moduleContext, moduleText } from './dependence/modules.js';
 import { describeDelay, EMPTY_ENV, evaluateNumber, type Delay, type Environment } from './evaluate.js';
@@ -382,7 +382,7 @@ function sleepsInside(fn: FunctionNode, ctx: FileContext, depth: number): boolea
     const node = stack.pop()!;
     if (node.type === T.Identifier && TIMER_NAMES.has(node.name)) found = true;
     else if (node.type === T.AwaitExpression && describeSleep(node.argument, ctx, EMPTY_ENV, depth + 1)) found = true;
-    else stack.push(...childNodes(node, ctx.sourceCode.visitorKeys));
+    else pushChildren(node, ctx.sourceCode.visitorKeys, stack);
   }
   memo.set(fn, found);
   return found;

@@ -1,6 +1,6 @@
 import type { TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES as T } from '@typescript-eslint/types';
-import { calleeName, enclosingFunction, isFunction, pathOf, staticPropertyName, unwrap, walkSameFunction, type FunctionNode, type Node } from '../ast.js';
+import { calleeName, enclosingFunction, isFunction, pathOf, pushChildren, staticPropertyName, unwrap, walkSameFunction, type FunctionNode, type Node } from '../ast.js';
 import { declaresAny, perFile, type DeclaredFunctions, type FileContext } from '../context.js';
 import { exportedFunction, isLocalModule, LOCAL_IMPORT, moduleContext, moduleText } from '../dependence/modules.js';
 import { bindParameters, EMPTY_ENV, type Delay } from '../evaluate.js';
@@ -330,11 +330,21 @@ function mayCallHelper(call: TSESTree.CallExpression): boolean {
  * Per file, before any scope lookup: whether a polling package or a relative module is imported, and the names
  * of the file's functions that could be polling helpers (they loop or set a timer, and call one of their parameters).
  */
-function helperCandidates(ctx: FileContext): { packages: boolean; relative: boolean; names: ReadonlySet<string> } {
+interface HelperCandidates {
+  /** A polling package is named in the file. */
+  readonly packages: boolean;
+  readonly relative: boolean;
+  /** Names a polling helper may be called by. */
+  readonly names: ReadonlySet<string>;
+  /** Those bound to a whole relative module (default, namespace, `require`): polling only under a polling name. */
+  readonly modules: ReadonlySet<string>;
+}
+
+function helperCandidates(ctx: FileContext): HelperCandidates {
   return perFile(ctx, 'helper-candidates', findHelperCandidates);
 }
 
-function findHelperCandidates(ctx: FileContext): { packages: boolean; relative: boolean; names: ReadonlySet<string> } {
+function findHelperCandidates(ctx: FileContext): HelperCandidates {
   const names = new Set<string>();
   const text = ctx.sourceCode.text;
   // A package's helper is recognised at every call (see mayCallPollingHelper): no name need be collected for it.
@@ -349,23 +359,42 @@ function findHelperCandidates(ctx: FileContext): { packages: boolean; relative: 
     collectFunctions(ctx, holdsPolling, (fn) => mayBeHelper(fn, ctx), names);
   }
   // Names bound to a relative module (`import { waitFor } from './utils'`, `const waitFor = require('../waitFor')`).
+  // A helper of another module is judged only under a name that says it polls (see resolveHelper): a named import
+  // counts only then; a module's default or namespace (`utils.waitFor(…)`) is checked at each call.
+  const modules = new Set<string>();
   if (LOCAL_IMPORT.test(text)) {
     // Top-level imports and requires only: read off the AST, no scope analysis.
+    const named = (local: string, imported: string) => {
+      if (POLLISH_NAME.test(imported)) names.add(local);
+    };
     for (const statement of ctx.sourceCode.ast.body as Node[]) {
       if (statement.type === T.ImportDeclaration && isLocalModule(statement.source.value)) {
-        for (const specifier of statement.specifiers) names.add(specifier.local.name);
+        for (const specifier of statement.specifiers) {
+          if (specifier.type !== T.ImportSpecifier) modules.add(specifier.local.name);
+          else if (specifier.imported.type === T.Identifier && specifier.imported.name === 'default') modules.add(specifier.local.name);
+          else named(specifier.local.name, specifier.imported.type === T.Identifier ? specifier.imported.name : String(specifier.imported.value));
+        }
       } else if (statement.type === T.VariableDeclaration) {
         for (const d of statement.declarations) {
           const source = d.init ? requiredSource(d.init) : null;
           if (source === null || !isLocalModule(source)) continue;
-          if (d.id.type === T.Identifier) names.add(d.id.name);
-          else if (d.id.type === T.ObjectPattern) {
-            for (const p of d.id.properties) if (p.type === T.Property && p.value.type === T.Identifier) names.add(p.value.name);
+          const init = unwrap(d.init!);
+          const member = init.type === T.MemberExpression ? staticPropertyName(init) : null;
+          if (d.id.type === T.Identifier) {
+            if (init.type !== T.MemberExpression) modules.add(d.id.name);
+            else if (member !== null) named(d.id.name, member);
+          } else if (d.id.type === T.ObjectPattern && init.type !== T.MemberExpression) {
+            for (const p of d.id.properties) {
+              if (p.type !== T.Property || p.value.type !== T.Identifier) continue;
+              const key = p.computed ? null : p.key.type === T.Identifier ? p.key.name : p.key.type === T.Literal ? String(p.key.value) : null;
+              if (key !== null) named(p.value.name, key);
+            }
           }
         }
       }
     }
   }
+  for (const name of modules) names.add(name);
   // Wrappers (`(fn) => waitUntil(fn, 50)`) of a name found so far, and wrappers of those: only the parts of the tree
   // that mention one are entered.
   for (let round = 0, found = names; round < 3 && found.size > 0; round++) {
@@ -377,7 +406,7 @@ function findHelperCandidates(ctx: FileContext): { packages: boolean; relative: 
     for (const name of added) names.add(name);
     found = added;
   }
-  return { packages, relative: false, names };
+  return { packages, relative: false, names, modules };
 }
 
 /**
@@ -407,12 +436,7 @@ function collectFunctions(
       fn = unwrap(node.init);
     }
     if (name !== null && isFunction(fn) && !skip.has(name) && !into.has(name) && accept(fn)) into.add(name);
-    for (const key of keys[node.type] ?? []) {
-      const value = (node as unknown as Record<string, unknown>)[key];
-      if (Array.isArray(value)) {
-        for (const item of value) if (item && typeof (item as Node).type === 'string') stack.push(item as Node);
-      } else if (value && typeof (value as Node).type === 'string') stack.push(value as Node);
-    }
+    pushChildren(node, keys, stack);
   }
 }
 
@@ -456,6 +480,11 @@ export function helperCallShape(call: TSESTree.CallExpression, ctx: FileContext)
     const candidates = helperCandidates(ctx);
     const root = callee.type === T.Identifier ? callee : unwrap(callee.object);
     if (!candidates.packages && (root.type !== T.Identifier || !candidates.names.has(root.name))) return null;
+    // A whole module's function is a helper only under a polling name (see resolveHelper), asked before the arguments.
+    if (!candidates.packages && root.type === T.Identifier && candidates.modules.has(root.name)) {
+      const name = callee.type === T.Identifier ? callee.name : staticPropertyName(callee);
+      if (name === null || !POLLISH_NAME.test(name)) return null;
+    }
   }
   // Before any resolution (which may read and parse another module): some argument must be a synchronous predicate
   // that tests something at all.
