@@ -12,7 +12,7 @@ import { intervalShape } from './interval.js';
 import { loopExits } from './loop.js';
 import { rearmExits } from './rearm.js';
 import { timerDelay, timerFunction } from './timers.js';
-import { POLLING_PACKAGES } from '../dependence/packages.js';
+import { NAMES_POLLING_PACKAGE, POLLING_PACKAGES } from '../dependence/packages.js';
 import { anyWithin, wordOffsets } from '../words.js';
 
 /** Interval options of home-made helpers: only an options object says which argument is the interval. */
@@ -348,7 +348,7 @@ function findHelperCandidates(ctx: FileContext): HelperCandidates {
   const names = new Set<string>();
   const text = ctx.sourceCode.text;
   // A package's helper is recognised at every call (see mayCallPollingHelper): no name need be collected for it.
-  const packages = [...POLLING_PACKAGES.keys()].some((m) => text.includes(m)) || text.includes('vi.wait');
+  const packages = NAMES_POLLING_PACKAGE.test(text);
   // A helper of this file sets a timer or loops over an await. Found by a walk of the AST that enters only the parts
   // holding those words, not by the scope manager: oxlint builds scopes only when a rule asks for them, and most
   // files that get here need none.
