@@ -1,10 +1,10 @@
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES as T } from '@typescript-eslint/types';
-import { pushChildren, pathOf, staticPropertyName, unwrap, walkSameFunction, type Node } from './ast.js';
+import { pathOf, staticPropertyName, unwrap, type Node } from './ast.js';
 import { perFile, type FileContext } from './context.js';
 import { mayBlock } from './gate.js';
 import { bindParameters, describeDelay, EMPTY_ENV, evaluateNumber, type Delay, type Environment } from './evaluate.js';
-import { findVariable, resolveId } from './scope.js';
+import { findVariable, namesBoundToMention, resolveId } from './scope.js';
 import type { SleepCall } from './sleep.js';
 
 /**
@@ -135,34 +135,9 @@ function mayBePrimitive(call: TSESTree.CallExpression, ctx: FileContext): boolea
 
 const PRIMITIVE_MODULES = /['"`](?:system-sleep|sleep|deasync|(?:node:)?child_process)['"`]/g;
 
-/**
- * Per file (see `perFile`): local names bound by an import or `require` of a module with blocking primitives. Read
- * off the declarations around each mention of such a module (a walk that enters only the nodes holding one), not
- * the scope manager, which oxlint builds only when a rule asks for it.
- */
+/** Per file (see `perFile`): local names bound by an import or `require` of a module with blocking primitives. */
 function renamedPrimitives(ctx: FileContext): ReadonlySet<string> {
-  const names = new Set<string>();
-  const text = ctx.sourceCode.text;
-  const mentions: number[] = [];
-  for (const match of text.matchAll(PRIMITIVE_MODULES)) mentions.push(match.index);
-  if (mentions.length === 0) return names;
-  const holdsMention = (node: Node) => mentions.some((at) => at >= node.range[0] && at < node.range[1]);
-  const stack: Node[] = [ctx.sourceCode.ast as Node];
-  while (stack.length > 0) {
-    const node = stack.pop()!;
-    if (!holdsMention(node)) continue;
-    if (node.type === T.ImportDeclaration) {
-      for (const specifier of node.specifiers) names.add(specifier.local.name);
-      continue;
-    }
-    if (node.type === T.VariableDeclarator && node.init && holdsMention(node.init)) {
-      walkSameFunction(node.id, ctx.sourceCode.visitorKeys, (n) => {
-        if (n.type === T.Identifier) names.add(n.name);
-      });
-    }
-    pushChildren(node, ctx.sourceCode.visitorKeys, stack);
-  }
-  return names;
+  return namesBoundToMention(ctx, PRIMITIVE_MODULES);
 }
 
 function primitiveUncached(call: TSESTree.CallExpression, ctx: FileContext, env: Environment): BlockingSleepCall | null {

@@ -1,7 +1,7 @@
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES as T } from '@typescript-eslint/types';
 import { findVariable as findScopeVariable } from '@typescript-eslint/utils/ast-utils';
-import { calleeName, isFunction, pathOf, unwrap, type FunctionNode, type Node } from './ast.js';
+import { calleeName, isFunction, pathOf, pushChildren, unwrap, walkSameFunction, type FunctionNode, type Node } from './ast.js';
 import { perFile, type FileContext } from './context.js';
 import { functionIndex } from './function-index.js';
 import { mayBindAt, wordOffsets } from './words.js';
@@ -172,6 +172,37 @@ function mayDeclare(ctx: FileContext, name: string): boolean {
     memo.set(name, known);
   }
   return known;
+}
+
+/**
+ * Local names bound by an import declaration or a variable declaration whose text holds a match of `mention` (a
+ * global pattern: a module's name in quotes, say): `import x from 'm'`, `const { a: y } = require('m')`. Read off
+ * the declarations around each match (a walk that enters only the nodes holding one), not the scope manager, which
+ * oxlint builds only when a rule asks for it. A superset of the names bound to the module.
+ */
+export function namesBoundToMention(ctx: FileContext, mention: RegExp): ReadonlySet<string> {
+  const names = new Set<string>();
+  const text = ctx.sourceCode.text;
+  const mentions: number[] = [];
+  for (const match of text.matchAll(mention)) mentions.push(match.index);
+  if (mentions.length === 0) return names;
+  const holdsMention = (node: Node) => mentions.some((at) => at >= node.range[0] && at < node.range[1]);
+  const stack: Node[] = [ctx.sourceCode.ast as Node];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (!holdsMention(node)) continue;
+    if (node.type === T.ImportDeclaration) {
+      for (const specifier of node.specifiers) names.add(specifier.local.name);
+      continue;
+    }
+    if (node.type === T.VariableDeclarator && node.init && holdsMention(node.init)) {
+      walkSameFunction(node.id, ctx.sourceCode.visitorKeys, (n) => {
+        if (n.type === T.Identifier) names.add(n.name);
+      });
+    }
+    pushChildren(node, ctx.sourceCode.visitorKeys, stack);
+  }
+  return names;
 }
 
 /** True when `name` at this scope is the environment's global, not shadowed by a declaration. */

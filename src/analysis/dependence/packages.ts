@@ -69,8 +69,9 @@ export const POLLING_PACKAGES: ReadonlyMap<string, PollingPackage> = new Map<str
   ['@cs125/wait-until', { exports: new Set(['default']), predicateIndex: 2, intervalKeys: [], positional: 0, defaultMs: 0, awaitsPredicate: false }],
 ]);
 
-/** Whether a file's text names a polling package (or vitest's `vi.wait…`): one pass, not one per package. */
-export const NAMES_POLLING_PACKAGE = new RegExp([...[...POLLING_PACKAGES.keys()].map((name) => name.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')), 'vi\\.wait'].join('|'));
+const escaped = [...POLLING_PACKAGES.keys()].map((name) => name.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|');
+/** A polling package's name in quotes (an import or `require` of it), global: every mention, in one pass. */
+export const POLLING_PACKAGE_MENTION = new RegExp(`['"\`](?:${escaped})['"\`]`, 'g');
 
 /**
  * Packages looked at and left out on purpose, with the reason: calls of these are not judged as polling helpers

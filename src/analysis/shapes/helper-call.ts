@@ -5,14 +5,14 @@ import { declaresAny, perFile, type DeclaredFunctions, type FileContext } from '
 import { exportedFunction, isLocalModule, LOCAL_IMPORT, moduleContext, moduleText } from '../dependence/modules.js';
 import { bindParameters, EMPTY_ENV, type Delay } from '../evaluate.js';
 import type { Wait } from '../model.js';
-import { findVariable, requiredModule, resolveId, type Binding } from '../scope.js';
+import { findVariable, namesBoundToMention, requiredModule, resolveId, type Binding } from '../scope.js';
 import { describeSleep } from '../sleep.js';
 import { callbackFunction, collectWrites, declarationsFeeding, hasAwaitOrYield } from './common.js';
 import { intervalShape } from './interval.js';
 import { loopExits } from './loop.js';
 import { rearmExits } from './rearm.js';
 import { timerDelay, timerFunction } from './timers.js';
-import { NAMES_POLLING_PACKAGE, POLLING_PACKAGES } from '../dependence/packages.js';
+import { POLLING_PACKAGE_MENTION, POLLING_PACKAGES } from '../dependence/packages.js';
 import { anyWithin, wordOffsets } from '../words.js';
 
 /** Interval options of home-made helpers: only an options object says which argument is the interval. */
@@ -327,13 +327,11 @@ function mayCallHelper(call: TSESTree.CallExpression): boolean {
 
 
 /**
- * Per file, before any scope lookup: whether a polling package or a relative module is imported, and the names
- * of the file's functions that could be polling helpers (they loop or set a timer, and call one of their parameters).
+ * Per file, before any scope lookup: the names a polling helper may be called by: bound to a polling package or a
+ * relative module, or naming a function of the file that could be one (it loops or sets a timer and calls one of
+ * its parameters), or a wrapper of one of those.
  */
 interface HelperCandidates {
-  /** A polling package is named in the file. */
-  readonly packages: boolean;
-  readonly relative: boolean;
   /** Names a polling helper may be called by. */
   readonly names: ReadonlySet<string>;
   /** Those bound to a whole relative module (default, namespace, `require`): polling only under a polling name. */
@@ -345,10 +343,11 @@ function helperCandidates(ctx: FileContext): HelperCandidates {
 }
 
 function findHelperCandidates(ctx: FileContext): HelperCandidates {
-  const names = new Set<string>();
   const text = ctx.sourceCode.text;
-  // A package's helper is recognised at every call (see mayCallPollingHelper): no name need be collected for it.
-  const packages = NAMES_POLLING_PACKAGE.test(text);
+  // Names bound to a polling package (`import pWaitFor from 'p-wait-for'`, `const { waitFor } = require(…)`), and
+  // vitest's `vi` (imported or global).
+  const names = new Set<string>(namesBoundToMention(ctx, POLLING_PACKAGE_MENTION));
+  if (text.includes('vitest') || text.includes('vi.wait')) names.add('vi');
   // A helper of this file sets a timer or loops over an await. Found by a walk of the AST that enters only the parts
   // holding those words, not by the scope manager: oxlint builds scopes only when a rule asks for them, and most
   // files that get here need none.
@@ -406,7 +405,7 @@ function findHelperCandidates(ctx: FileContext): HelperCandidates {
     for (const name of added) names.add(name);
     found = added;
   }
-  return { packages, relative: false, names, modules };
+  return { names, modules };
 }
 
 /**
@@ -458,7 +457,7 @@ function wrapsCall(fn: FunctionNode): boolean {
 export function mayHaveHelpers(ctx: FileContext): boolean {
   if (declaresAny(ctx.polling)) return true;
   const candidates = helperCandidates(ctx);
-  return candidates.packages || candidates.relative || candidates.names.size > 0;
+  return candidates.names.size > 0;
 }
 
 /** Cheap, before any scope lookup or memo: whether `call` can be a call of a polling helper at all. */
@@ -466,7 +465,6 @@ export function mayCallPollingHelper(call: TSESTree.CallExpression, ctx: FileCon
   if (!mayCallHelper(call)) return false;
   if (declaresAny(ctx.polling)) return true;
   const candidates = helperCandidates(ctx);
-  if (candidates.packages) return true;
   const callee = unwrap(call.callee);
   const root = callee.type === T.Identifier ? callee : callee.type === T.MemberExpression ? unwrap(callee.object) : null;
   return !!root && root.type === T.Identifier && candidates.names.has(root.name);
@@ -479,9 +477,9 @@ export function helperCallShape(call: TSESTree.CallExpression, ctx: FileContext)
   if (!declaresAny(ctx.polling)) {
     const candidates = helperCandidates(ctx);
     const root = callee.type === T.Identifier ? callee : unwrap(callee.object);
-    if (!candidates.packages && (root.type !== T.Identifier || !candidates.names.has(root.name))) return null;
+    if (root.type !== T.Identifier || !candidates.names.has(root.name)) return null;
     // A whole module's function is a helper only under a polling name (see resolveHelper), asked before the arguments.
-    if (!candidates.packages && root.type === T.Identifier && candidates.modules.has(root.name)) {
+    if (candidates.modules.has(root.name)) {
       const name = callee.type === T.Identifier ? callee.name : staticPropertyName(callee);
       if (name === null || !POLLISH_NAME.test(name)) return null;
     }
