@@ -6,8 +6,9 @@ import { describeBusyWait } from './busy.js';
 import { isReadOnlyCall } from './dependence/atoms.js';
 import { isLoggingCall } from './shapes/common.js';
 import { perFile, type FileContext } from './context.js';
-import { exportedFunction, isLocalModule, LOCAL_IMPORT, moduleContext, moduleText } from './dependence/modules.js';
+import { exportedFunction, isLocalModule, moduleContext, moduleText } from './dependence/modules.js';
 import { describeDelay, EMPTY_ENV, type Delay } from './evaluate.js';
+import { importsSleepyLocal, mayBusyWait, SYNC_SLEEP_NAME } from './gate.js';
 import { resolveId } from './scope.js';
 
 /**
@@ -28,24 +29,6 @@ export interface BlockingHelperCall {
 
 /** What a module defining a blocking helper must say: a primitive, a sleep package, or a loop over the clock. */
 const BLOCKING_TEXT = /Atomics\.wait\b|(?:execSync|spawnSync|execFileSync)\s*\(\s*['"`]sleep|['"`](?:system-)?sleep['"`]/;
-/** A loop and a reading of the clock: a helper that may spin on it (`while (now - start < ms) now = Date.now()`). */
-const mayBusyWait = (text: string) => /\b(?:while|for)\s*\(/.test(text) && /Date\.now|performance\.now|new Date|getTime\(/.test(text);
-
-/** Every specifier of a project module, where an import or require names it. */
-const LOCAL_SPECIFIER = new RegExp(LOCAL_IMPORT.source, 'g');
-
-/** An import or require of a project module that binds a name saying it passes time (the statement before it). */
-function importsSleepyLocal(text: string): boolean {
-  LOCAL_SPECIFIER.lastIndex = 0;
-  for (let match = LOCAL_SPECIFIER.exec(text); match; match = LOCAL_SPECIFIER.exec(text)) {
-    const start = Math.max(text.lastIndexOf(';', match.index), text.lastIndexOf('import', match.index), match.index - 2000, 0);
-    if (SYNC_SLEEP_NAME.test(text.slice(start, match.index))) return true;
-  }
-  return false;
-}
-
-const SYNC_SLEEP_NAME = /sleep|delay|wait|pause|block|hold|spin|busy/i;
-
 /**
  * Per file, before any scope lookup: the names a blocking helper can be called by. A helper of this file spins on
  * the clock or uses a primitive (so the file mentions one); a helper of a relative module is imported under a name

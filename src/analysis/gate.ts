@@ -1,5 +1,7 @@
 import type { TSESLint } from '@typescript-eslint/utils';
 import { declaresAny, perFile, type FileContext } from './context.js';
+import { LOCAL_IMPORT } from './dependence/modules.js';
+import { anyWithin, wordOffsets } from './words.js';
 
 /**
  * Per-file gates: what a file's text must contain for an analysis to find anything in it. Each one is a
@@ -49,6 +51,29 @@ function textFacts(text: string): TextFacts {
  * its AST is never asked for. (ESLint has parsed the file anyway; oxlint builds the JavaScript AST only when a JS
  * plugin asks for it, and most files of a code base hold no loop, no timer and no `await`.)
  */
+/** A loop and a reading of the clock: a helper that may spin on it (`while (now - start < ms) now = Date.now()`). */
+export function mayBusyWait(text: string): boolean {
+  return LOOP_PAREN.test(text) && CLOCK.test(text);
+}
+const LOOP_PAREN = /\b(?:while|for)\s*\(/;
+const CLOCK = /Date\.now|performance\.now|new Date|getTime\(/;
+
+/** Names that say a helper passes time synchronously. */
+export const SYNC_SLEEP_NAME = /sleep|delay|wait|pause|block|hold|spin|busy/i;
+
+/** Every specifier of a project module, where an import or require names it. */
+const LOCAL_SPECIFIER = new RegExp(LOCAL_IMPORT.source, 'g');
+
+/** An import or require of a project module that binds a name saying it passes time (the statement before it). */
+export function importsSleepyLocal(text: string): boolean {
+  LOCAL_SPECIFIER.lastIndex = 0;
+  for (let match = LOCAL_SPECIFIER.exec(text); match; match = LOCAL_SPECIFIER.exec(text)) {
+    const start = Math.max(text.lastIndexOf(';', match.index), text.lastIndexOf('import', match.index), match.index - 2000, 0);
+    if (SYNC_SLEEP_NAME.test(text.slice(start, match.index))) return true;
+  }
+  return false;
+}
+
 export const textGates = {
   /** `no-sleep-polling`'s loop listeners: a loop, and a sleep it can await or a blocking one. */
   loopMayPoll(sourceCode: Readonly<TSESLint.SourceCode>): boolean {
@@ -64,9 +89,18 @@ export const textGates = {
   loop(sourceCode: Readonly<TSESLint.SourceCode>): boolean {
     return textFacts(sourceCode.text).loops;
   },
-  /** `no-blocking-sleep`: as `mayBlock`. */
+  /** `no-blocking-sleep`'s primitives: as `mayBlock`. */
   block(sourceCode: Readonly<TSESLint.SourceCode>): boolean {
     return textFacts(sourceCode.text).blocking;
+  },
+  /**
+   * `no-blocking-sleep`'s helper calls: a helper of this file uses a primitive or spins on the clock, or one of a
+   * project module is imported under a name that says it passes time.
+   */
+  blockingHelper(sourceCode: Readonly<TSESLint.SourceCode>): boolean {
+    const text = sourceCode.text;
+    const facts = textFacts(text);
+    return facts.blocking || (facts.loops && mayBusyWait(text)) || (LOCAL_IMPORT.test(text) && importsSleepyLocal(text));
   },
 };
 
@@ -99,25 +133,25 @@ export function mayPollWithTimer(ctx: FileContext): boolean {
 
 /**
  * Whether a loop can hold a sleep the analysis knows, before any walk of its body: the text between its ends
- * holds an `await` (a binary search in the file's `await` offsets, found once per file), or the file may block.
+ * holds an `await` (a binary search in the file's `await` offsets), or the file may block.
  */
 export function mayPollWithin(ctx: FileContext, range: readonly [number, number]): boolean {
-  if (mayBlock(ctx)) return true;
-  const awaits = perFile(ctx, 'gate:await-offsets', awaitOffsets);
-  let low = 0;
-  let high = awaits.length;
-  while (low < high) {
-    const mid = (low + high) >>> 1;
-    if (awaits[mid]! < range[0]) low = mid + 1;
-    else high = mid;
-  }
-  return low < awaits.length && awaits[low]! < range[1];
+  return mayBlock(ctx) || anyWithin(wordsOf(ctx, 'await'), range[0], range[1]);
 }
 
-/** Offsets of every `await` in the text, ascending. */
-function awaitOffsets(ctx: FileContext): number[] {
-  const text = ctx.sourceCode.text;
-  const offsets: number[] = [];
-  for (let at = text.indexOf('await'); at !== -1; at = text.indexOf('await', at + 5)) offsets.push(at);
-  return offsets;
+const WORDS = { await: ['await'], loop: ['while', 'for'], timer: ['setInterval', 'setTimeout', 'setImmediate'] } as const;
+const WORD_KEYS = { await: 'words:await', loop: 'words:loop', timer: 'words:timer' } as const;
+
+/**
+ * Offsets of the words of one kind in the file, ascending (found once per file and kind, and only when asked):
+ * `await`, the loop keywords, the timer functions. A wait's parts must lie between them.
+ */
+export function wordsOf(ctx: FileContext, kind: keyof typeof WORDS): readonly number[] {
+  return perFile(ctx, WORD_KEYS[kind], () => {
+    const text = ctx.sourceCode.text;
+    const offsets: number[] = [];
+    for (const word of WORDS[kind]) wordOffsets(text, word, offsets);
+    if (WORDS[kind].length > 1) offsets.sort((a, b) => a - b);
+    return offsets;
+  });
 }

@@ -1,4 +1,4 @@
-import { findBlockingHelperCall, findBlockingSleep, formatDelay, getFileContext, mayBlock, mayCallBlockingHelper, shorten } from '../analysis/index.js';
+import { findBlockingHelperCall, findBlockingSleep, formatDelay, getFileContext, mayCallBlockingHelper, shorten, textGates } from '../analysis/index.js';
 import { createRule } from '../util/create-rule.js';
 
 export type MessageIds = 'atomicsWait' | 'childProcess' | 'sleepPackage' | 'deasyncSleep' | 'deasyncLoop' | 'blockingHelper';
@@ -29,8 +29,10 @@ export default createRule<Options, MessageIds>({
     schema: [],
   },
   create(context) {
+    // Text first (see src/analysis/gate.ts): most files get no listener and no context.
+    const primitives = textGates.block(context.sourceCode);
+    if (!primitives && !textGates.blockingHelper(context.sourceCode)) return {};
     const ctx = getFileContext(context.sourceCode, undefined, context.physicalFilename);
-    const primitives = mayBlock(ctx);
     const helpers = mayCallBlockingHelper(ctx);
     if (!primitives && !helpers) return {};
     const HOW = {

@@ -27,12 +27,18 @@ export function createRule<Options extends readonly unknown[], MessageIds extend
 }: RuleDefinition<Options, MessageIds>): TSESLint.RuleModule<MessageIds, Options, SleeplessDocs> & { name: string } {
   const defaults = (meta.defaultOptions ?? []) as readonly unknown[];
   const frozenDefaults = Object.freeze(defaults.map((value) => (isPlainObject(value) ? Object.freeze({ ...value }) : value)));
+  // ESLint hands every file of a config the same options array: merge it once, not once per file.
+  const merged = new WeakMap<readonly unknown[], readonly unknown[]>();
   return {
     name,
     meta: { ...meta, docs: { ...meta.docs, url: `${REPO_URL}/blob/main/docs/rules/${name}.md` } },
     create(context) {
       const given = context.options as readonly unknown[];
-      const options = given.length === 0 ? frozenDefaults : mergeOptions(frozenDefaults, given);
+      let options = given.length === 0 ? frozenDefaults : merged.get(given);
+      if (options === undefined) {
+        options = mergeOptions(frozenDefaults, given);
+        merged.set(given, options);
+      }
       return create(context, options as unknown as Options);
     },
   };

@@ -14,6 +14,7 @@ import { rearmExits } from './rearm.js';
 import { timerDelay, timerFunction } from './timers.js';
 import { POLLING_PACKAGE_MENTION, POLLING_PACKAGES } from '../dependence/packages.js';
 import { anyWithin, wordOffsets } from '../words.js';
+import { wordsOf } from '../gate.js';
 
 /** Interval options of home-made helpers: only an options object says which argument is the interval. */
 const INTERVAL_KEYS = ['interval', 'intervalBetweenAttempts', 'pollInterval', 'pollingInterval', 'intervalMs', 'delay', 'every', 'step'];
@@ -286,7 +287,7 @@ function intervalArgument(call: TSESTree.CallExpression, keys: readonly string[]
 function mayBeHelper(fn: FunctionNode, ctx: FileContext): boolean {
   if (fn.params.length === 0) return false;
   const [start, end] = fn.body.range;
-  const words = pollingWords(ctx);
+  const words = { await: wordsOf(ctx, 'await'), loop: wordsOf(ctx, 'loop'), timer: wordsOf(ctx, 'timer') };
   const within = (offsets: readonly number[]) => anyWithin(offsets, start, end);
   const polls = (within(words.await) && within(words.loop)) || within(words.timer);
   if (!polls) return false;
@@ -296,25 +297,6 @@ function mayBeHelper(fn: FunctionNode, ctx: FileContext): boolean {
 
 
 /** Offsets of the words a polling helper's body must hold, found in one pass over the file. */
-interface PollingWords {
-  readonly await: readonly number[];
-  readonly loop: readonly number[];
-  readonly timer: readonly number[];
-}
-
-function pollingWords(ctx: FileContext): PollingWords {
-  return perFile(ctx, 'polling-words', findPollingWords);
-}
-
-function findPollingWords(ctx: FileContext): PollingWords {
-  const text = ctx.sourceCode.text;
-  const loop = wordOffsets(text, 'for', wordOffsets(text, 'while'));
-  const timer = wordOffsets(text, 'setImmediate', wordOffsets(text, 'setTimeout', wordOffsets(text, 'setInterval')));
-  loop.sort((a, b) => a - b);
-  timer.sort((a, b) => a - b);
-  return { await: wordOffsets(text, 'await'), loop, timer };
-}
-
 /** A polling helper is called by name with a predicate, inline or by name; a call with neither polls nothing. */
 function mayCallHelper(call: TSESTree.CallExpression): boolean {
   const callee = unwrap(call.callee);
@@ -351,10 +333,11 @@ function findHelperCandidates(ctx: FileContext): HelperCandidates {
   // A helper of this file sets a timer or loops over an await. Found by a walk of the AST that enters only the parts
   // holding those words, not by the scope manager: oxlint builds scopes only when a rule asks for them, and most
   // files that get here need none.
-  const words = pollingWords(ctx);
-  const holdsPolling = (start: number, end: number) =>
-    anyWithin(words.timer, start, end) || (anyWithin(words.await, start, end) && anyWithin(words.loop, start, end));
-  if (words.timer.length > 0 || (words.await.length > 0 && words.loop.length > 0)) {
+  const timer = wordsOf(ctx, 'timer');
+  const awaits = wordsOf(ctx, 'await');
+  const loop = awaits.length > 0 ? wordsOf(ctx, 'loop') : [];
+  const holdsPolling = (start: number, end: number) => anyWithin(timer, start, end) || (anyWithin(awaits, start, end) && anyWithin(loop, start, end));
+  if (timer.length > 0 || (awaits.length > 0 && loop.length > 0)) {
     collectFunctions(ctx, holdsPolling, (fn) => mayBeHelper(fn, ctx), names);
   }
   // Names bound to a relative module (`import { waitFor } from './utils'`, `const waitFor = require('../waitFor')`).
