@@ -3,7 +3,6 @@ import { AST_NODE_TYPES as T } from '@typescript-eslint/types';
 import { findVariable as findScopeVariable } from '@typescript-eslint/utils/ast-utils';
 import { calleeName, isFunction, pathOf, pushChildren, unwrap, walkSameFunction, type FunctionNode, type Node } from './ast.js';
 import { perFile, type FileContext } from './context.js';
-import { functionIndex } from './function-index.js';
 import { mayBindAt, wordOffsets } from './words.js';
 
 type Scope = TSESLint.Scope.Scope;
@@ -153,7 +152,7 @@ export function isGlobalAt(node: Node, name: string, ctx: FileContext): boolean 
 
 /** As `resolveId`, for an identifier that matters only if it names a function of this file (else null). */
 export function resolveFunctionId(identifier: TSESTree.Identifier, ctx: FileContext): FunctionNode | null {
-  if (!functionIndex(ctx).names.has(identifier.name)) return null;
+  if (!mayBindFunction(ctx, identifier.name)) return null;
   const binding = resolveName(identifier, ctx.getScope(identifier));
   return binding.kind === 'function' ? binding.node : null;
 }
@@ -169,6 +168,23 @@ function mayDeclare(ctx: FileContext, name: string): boolean {
   if (known === undefined) {
     const text = ctx.sourceCode.text;
     known = wordOffsets(text, name).some((at) => mayBindAt(text, at, name.length));
+    memo.set(name, known);
+  }
+  return known;
+}
+
+/**
+ * Whether the file may bind a function to `name`: `function name`, `function* name`, or `name =` / `name:` (a
+ * declarator, maybe typed, which may also be an alias of another name). One regular expression over the text per
+ * file and name, memoised: cheaper than a walk of the AST, and a superset of the names the scope manager would
+ * resolve to a function of this file.
+ */
+export function mayBindFunction(ctx: FileContext, name: string): boolean {
+  const memo = perFile(ctx, 'function-names', () => new Map<string, boolean>());
+  let known = memo.get(name);
+  if (known === undefined) {
+    const quoted = name.replace(/\$/g, '\\$');
+    known = new RegExp(`function\\s*\\*?\\s*${quoted}(?![\\w$])|(?<![\\w$.])${quoted}\\s*(?:=(?![=>])|:)`).test(ctx.sourceCode.text);
     memo.set(name, known);
   }
   return known;

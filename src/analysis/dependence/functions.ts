@@ -1,9 +1,8 @@
 import type { TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES as T } from '@typescript-eslint/types';
-import { isFunction, pathOf, rootOf, staticPropertyName, unwrap, walkSameFunction, type FunctionNode, type Node } from '../ast.js';
-import type { FileContext } from '../context.js';
+import { isFunction, pathOf, pushChildren, rootOf, staticPropertyName, unwrap, walkSameFunction, type FunctionNode, type Node } from '../ast.js';
+import { perFile, type FileContext } from '../context.js';
 import { findVariable, isGlobalAt, resolveId } from '../scope.js';
-import { functionIndex } from '../function-index.js';
 
 /**
  * What a function of this file reads when a condition calls it, judged by its body:
@@ -52,7 +51,7 @@ export function calledFunction(call: TSESTree.CallExpression, ctx: FileContext):
     // A member of an import or a global is not defined here.
     if (variable && variable.defs[0]?.type === 'ImportBinding') return null;
   }
-  return functionIndex(ctx).members.get(path) ?? null;
+  return memberFunctions(ctx).get(path) ?? null;
 }
 
 function classMethod(member: TSESTree.MemberExpression, name: string): FunctionNode | null {
@@ -68,6 +67,38 @@ function classMethod(member: TSESTree.MemberExpression, name: string): FunctionN
     return null;
   }
   return null;
+}
+
+/** `a.b = function …` and `const a = { b() {…} }` of this file, by member path (one walk per file, on first use). */
+function memberFunctions(ctx: FileContext): ReadonlyMap<string, FunctionNode> {
+  return perFile(ctx, 'member-functions', collectMemberFunctions);
+}
+
+function collectMemberFunctions(ctx: FileContext): ReadonlyMap<string, FunctionNode> {
+  const members = new Map<string, FunctionNode>();
+  const keys = ctx.sourceCode.visitorKeys;
+  const stack: Node[] = [ctx.sourceCode.ast as Node];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (node.type === T.VariableDeclarator && node.id.type === T.Identifier && node.init) {
+      const init = unwrap(node.init);
+      if (init.type === T.ObjectExpression) {
+        for (const property of init.properties) {
+          if (property.type !== T.Property || property.computed) continue;
+          const key = property.key.type === T.Identifier ? property.key.name : property.key.type === T.Literal ? String(property.key.value) : null;
+          const value = unwrap(property.value as Node);
+          if (key !== null && isFunction(value)) members.set(`${node.id.name}.${key}`, value);
+        }
+      }
+    } else if (node.type === T.AssignmentExpression && node.operator === '=' && node.left.type === T.MemberExpression) {
+      const path = pathOf(node.left);
+      const value = unwrap(node.right);
+      if (path !== null && isFunction(value) && !members.has(path)) members.set(path, value);
+    }
+    // Source order (see pushChildren): the first assignment of a path wins.
+    pushChildren(node, keys, stack);
+  }
+  return members;
 }
 
 /** What `fn` reads when called (memoised per function; a few levels into the functions it calls). */

@@ -4,8 +4,7 @@ import { calleeName, contains, enclosingFunction, isFunction, staticPropertyName
 import type { FileContext } from '../context.js';
 import { EMPTY_ENV, isComputedDelay } from '../evaluate.js';
 import type { Exit, Wait } from '../model.js';
-import { findVariable, resolveFunctionId } from '../scope.js';
-import { functionIndex } from '../function-index.js';
+import { findVariable, mayBindFunction, resolveFunctionId } from '../scope.js';
 import { collectWrites, declarationsFeeding, endsWith, hasAwaitOrYield, isFailureBranch, isLoggingCall } from './common.js';
 import { timerDelay } from './timers.js';
 
@@ -34,7 +33,7 @@ export function namesSelf(calleeNode: Node, self: FunctionNode, ctx: FileContext
   const callee = unwrap(calleeNode);
   if (callee.type === T.Identifier) {
     // Only its own name or an alias can name it: other names need no resolution.
-    if (callee.name !== boundName(self) && !functionIndex(ctx).aliases.has(callee.name)) return false;
+    if (callee.name !== boundName(self) && !mayBindFunction(ctx, callee.name)) return false;
     return resolveFunctionId(callee, ctx) === self;
   }
   if (callee.type === T.MemberExpression && unwrap(callee.object).type === T.ThisExpression) {
