@@ -68,8 +68,9 @@ const LOCAL_SPECIFIER = new RegExp(LOCAL_IMPORT.source, 'g');
 export function importsSleepyLocal(text: string): boolean {
   LOCAL_SPECIFIER.lastIndex = 0;
   for (let match = LOCAL_SPECIFIER.exec(text); match; match = LOCAL_SPECIFIER.exec(text)) {
-    const start = Math.max(text.lastIndexOf(';', match.index), text.lastIndexOf('import', match.index), match.index - 2000, 0);
-    if (SYNC_SLEEP_NAME.test(text.slice(start, match.index))) return true;
+    // The statement before the specifier, within 2,000 characters (a search bounded per import, however long the file).
+    const window = text.slice(Math.max(0, match.index - 2000), match.index);
+    if (SYNC_SLEEP_NAME.test(window.slice(Math.max(window.lastIndexOf(';'), window.lastIndexOf('import'), 0)))) return true;
   }
   return false;
 }

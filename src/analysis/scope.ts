@@ -3,7 +3,7 @@ import { AST_NODE_TYPES as T } from '@typescript-eslint/types';
 import { findVariable as findScopeVariable } from '@typescript-eslint/utils/ast-utils';
 import { calleeName, isFunction, pathOf, pushChildren, unwrap, walkSameFunction, type FunctionNode, type Node } from './ast.js';
 import { perFile, type FileContext } from './context.js';
-import { mayBindAt, wordOffsets } from './words.js';
+import { bindingIndex, MAY_BIND, MAY_BIND_FUNCTION, mayBindAt, wordOffsets } from './words.js';
 
 type Scope = TSESLint.Scope.Scope;
 type Variable = TSESLint.Scope.Variable;
@@ -157,16 +157,25 @@ export function resolveFunctionId(identifier: TSESTree.Identifier, ctx: FileCont
   return binding.kind === 'function' ? binding.node : null;
 }
 
+/** Above this many characters, one pass indexes every word (see `bindingIndex`) rather than a search per name. */
+const INDEX_ABOVE = 200_000;
+
+function bindingFlags(ctx: FileContext, name: string, flag: number): boolean {
+  const index = perFile(ctx, 'binding-index', () => bindingIndex(ctx.sourceCode.text));
+  return ((index.get(name) ?? 0) & flag) !== 0;
+}
+
 /**
  * Whether the file may declare `name` anywhere: read off the text, memoised per file and name. A superset (see
  * `mayBindAt`), so a name it rules out is certainly not declared, and the scope manager is asked only about names
  * some occurrence could bind.
  */
 function mayDeclare(ctx: FileContext, name: string): boolean {
+  const text = ctx.sourceCode.text;
+  if (text.length > INDEX_ABOVE) return bindingFlags(ctx, name, MAY_BIND);
   const memo = perFile(ctx, 'declared-names', () => new Map<string, boolean>());
   let known = memo.get(name);
   if (known === undefined) {
-    const text = ctx.sourceCode.text;
     known = wordOffsets(text, name).some((at) => mayBindAt(text, at, name.length));
     memo.set(name, known);
   }
@@ -176,10 +185,11 @@ function mayDeclare(ctx: FileContext, name: string): boolean {
 /**
  * Whether the file may bind a function to `name`: `function name`, `function* name`, or `name =` / `name:` (a
  * declarator, maybe typed, which may also be an alias of another name). One regular expression over the text per
- * file and name, memoised: cheaper than a walk of the AST, and a superset of the names the scope manager would
- * resolve to a function of this file.
+ * file and name, memoised (one index for a very large file): cheaper than a walk of the AST, and a superset of the
+ * names the scope manager would resolve to a function of this file.
  */
 export function mayBindFunction(ctx: FileContext, name: string): boolean {
+  if (ctx.sourceCode.text.length > INDEX_ABOVE) return bindingFlags(ctx, name, MAY_BIND_FUNCTION);
   const memo = perFile(ctx, 'function-names', () => new Map<string, boolean>());
   let known = memo.get(name);
   if (known === undefined) {

@@ -95,3 +95,54 @@ export function mayBindAt(text: string, at: number, length: number): boolean {
   if (next === '(') return text[before] === '*' || text.slice(Math.max(0, before - 7), before + 1) === 'function';
   return true;
 }
+
+/**
+ * Whether the occurrence at `at` can be where a function is bound to the name: after `function` or a generator's
+ * `*`, or (not after a `.`) before `=` (not `==` or `=>`) or `:` — a declarator, maybe typed, or an alias.
+ */
+export function mayBindFunctionAt(text: string, at: number, length: number): boolean {
+  const before = previousNonSpace(text, at);
+  if (before >= 0 && (text[before] === '*' || text.slice(Math.max(0, before - 7), before + 1) === 'function')) return true;
+  if (at > 0 && (isWordChar(text.charCodeAt(at - 1)) || text[at - 1] === '.')) return false;
+  const after = nextNonSpace(text, at + length);
+  const next = text[after];
+  if (next === ':') return true;
+  return next === '=' && text[after + 1] !== '=' && text[after + 1] !== '>';
+}
+
+/** In `bindingIndex`: some occurrence may bind the name. */
+export const MAY_BIND = 1;
+/** In `bindingIndex`: some occurrence may bind a function to the name. */
+export const MAY_BIND_FUNCTION = 2;
+
+/**
+ * Every identifier-like word of the text with `MAY_BIND` / `MAY_BIND_FUNCTION` as `mayBindAt` and
+ * `mayBindFunctionAt` say for its occurrences: one linear pass, for a file so large (a bundle) that a search per
+ * name would cost more.
+ */
+export function bindingIndex(text: string): Map<string, number> {
+  const index = new Map<string, number>();
+  const length = text.length;
+  let i = 0;
+  while (i < length) {
+    const code = text.charCodeAt(i);
+    if (!isWordChar(code)) {
+      i++;
+      continue;
+    }
+    let end = i + 1;
+    while (end < length && isWordChar(text.charCodeAt(end))) end++;
+    if (code < 48 || code > 57) {
+      const name = text.slice(i, end);
+      const flags = index.get(name) ?? 0;
+      if (flags !== (MAY_BIND | MAY_BIND_FUNCTION)) {
+        let next = flags;
+        if ((flags & MAY_BIND) === 0 && mayBindAt(text, i, end - i)) next |= MAY_BIND;
+        if ((flags & MAY_BIND_FUNCTION) === 0 && mayBindFunctionAt(text, i, end - i)) next |= MAY_BIND_FUNCTION;
+        if (next !== flags || !index.has(name)) index.set(name, next);
+      }
+    }
+    i = end;
+  }
+  return index;
+}

@@ -6,7 +6,7 @@ import { SourceCode } from 'eslint';
 import { describe, expect, it } from 'vitest';
 import { getFileContext } from '../../src/analysis/context.js';
 import { mayBindFunction, resolveName } from '../../src/analysis/scope.js';
-import { mayBindAt, wordOffsets } from '../../src/analysis/words.js';
+import { bindingIndex, MAY_BIND, MAY_BIND_FUNCTION, mayBindAt, wordOffsets } from '../../src/analysis/words.js';
 
 // `mayBindAt` lets the analysis skip the scope manager for a name that no occurrence could bind (oxlint analyses
 // scopes only on demand, and that analysis cost more than the rules' own work). It must be a superset: every name a
@@ -40,6 +40,7 @@ function missedFunctions(text: string, file = 'file.ts'): string[] {
   const result = parse(text, file);
   const sourceCode = new SourceCode({ text, ast: result.ast as never, scopeManager: result.scopeManager as never, visitorKeys: result.visitorKeys as never });
   const ctx = getFileContext(sourceCode as unknown as TSESLint.SourceCode, {}, file);
+  const index = bindingIndex(text);
   const out = new Set<string>();
   for (const scope of result.scopeManager!.scopes) {
     for (const variable of scope.variables) {
@@ -47,6 +48,8 @@ function missedFunctions(text: string, file = 'file.ts'): string[] {
         if (reference.identifier.type !== 'Identifier') continue;
         const binding = resolveName(reference.identifier as never, reference.from as never);
         if (binding.kind === 'function' && !mayBindFunction(ctx, variable.name)) out.add(variable.name);
+        // The one-pass index of very large files says the same.
+        if (binding.kind === 'function' && !((index.get(variable.name) ?? 0) & MAY_BIND_FUNCTION)) out.add(`${variable.name} (index)`);
       }
     }
   }
@@ -56,9 +59,15 @@ function missedFunctions(text: string, file = 'file.ts'): string[] {
 /** Declared names of `text` that no occurrence is accepted for (must be none). */
 function missed(text: string, file?: string): string[] {
   const { scopeManager } = parse(text, file);
+  const index = bindingIndex(text);
   const out = new Set<string>();
   for (const scope of scopeManager!.scopes) {
-    for (const variable of scope.variables) if (variable.defs.length > 0 && !mayDeclare(text, variable.name)) out.add(variable.name);
+    for (const variable of scope.variables) {
+      if (variable.defs.length === 0) continue;
+      if (!mayDeclare(text, variable.name)) out.add(variable.name);
+      // The one-pass index of very large files says the same.
+      if (!((index.get(variable.name) ?? 0) & MAY_BIND)) out.add(`${variable.name} (index)`);
+    }
   }
   return [...out];
 }

@@ -380,11 +380,13 @@ function findHelperCandidates(ctx: FileContext): HelperCandidates {
   // Wrappers (`(fn) => waitUntil(fn, 50)`) of a name found so far, and wrappers of those: only the parts of the tree
   // that mention one are entered.
   for (let round = 0, found = names; round < 3 && found.size > 0; round++) {
+    // A search per name costs more than entering everything once there are many names or the text is very long.
+    const pruned = found.size <= 32 && text.length <= 200_000;
     const offsets: number[] = [];
-    for (const name of found) wordOffsets(text, name, offsets);
+    if (pruned) for (const name of found) wordOffsets(text, name, offsets);
     offsets.sort((a, b) => a - b);
     const added = new Set<string>();
-    collectFunctions(ctx, (start, end) => anyWithin(offsets, start, end), (fn) => wrapsCall(fn), added, names);
+    collectFunctions(ctx, (start, end) => !pruned || anyWithin(offsets, start, end), (fn) => wrapsCall(fn), added, names);
     for (const name of added) names.add(name);
     found = added;
   }
