@@ -42,6 +42,8 @@ export interface FileContext {
    * same node (a call is both a possible sleep and a possible timer) never read each other's entries.
    */
   cache<V>(name: string): WeakMap<Node, V>;
+  /** The file's facts (see `perFile`), one map for every context of the file whatever its options. */
+  readonly facts: Map<string, unknown>;
   getScope(node: Node): TSESLint.Scope.Scope;
   text(node: Node): string;
 }
@@ -52,7 +54,7 @@ export interface FileContext {
  * text (or path) is a new file. Keyed without `sourceCode.ast`, which oxlint builds on first access: a rule whose
  * text gate is closed never makes it build the AST.
  */
-const contexts = new WeakMap<object, { text: string; filename: string | undefined; byOptions: Map<string, FileContext> }>();
+const contexts = new WeakMap<object, { text: string; filename: string | undefined; byOptions: Map<string, FileContext>; facts: Map<string, unknown> }>();
 /** The key of each options object seen (a rule's merged options are one object for every file it lints). */
 const optionsKeys = new WeakMap<AnalysisOptions, string>();
 const NO_OPTIONS: AnalysisOptions = Object.freeze({});
@@ -75,7 +77,7 @@ export function getFileContext(
   const text = sourceCode.text;
   let file = contexts.get(sourceCode);
   if (!file || file.text !== text || file.filename !== filename) {
-    file = { text, filename, byOptions: new Map() };
+    file = { text, filename, byOptions: new Map(), facts: new Map() };
     contexts.set(sourceCode, file);
   }
   const perFile = file.byOptions;
@@ -88,6 +90,7 @@ export function getFileContext(
     sourceCode,
     ...(filename === undefined ? {} : { filename }),
     ...shared,
+    facts: file.facts,
     helperBodies: new WeakMap(),
     memo: new WeakMap(),
     cache<V>(name: string): WeakMap<Node, V> {
@@ -156,26 +159,14 @@ export function declaresAny(functions: DeclaredFunctions): boolean {
   return functions.names.size + functions.paths.size + functions.modules.size > 0;
 }
 
-/** Facts of one file, keyed by its AST, so the rules (each with a `FileContext` of its own) share one answer. */
-const fileFacts = new WeakMap<object, Map<string, unknown>>();
-let lastAst: object | undefined;
-let lastFacts: Map<string, unknown> | undefined;
-
 /**
  * A fact of the file alone (its text, its scopes; never of the rule options), computed once per file under `key`:
  * the per-file gates and candidate lists that spare every scope lookup in files that cannot hold what an analysis
- * looks for. `compute` should be a module-level function, so that a cached answer costs no allocation.
+ * looks for. Kept with the file's contexts, so nothing here holds a file (its AST) once ESLint lets go of it.
+ * `compute` should be a module-level function, so that a cached answer costs no allocation.
  */
 export function perFile<V>(ctx: FileContext, key: string, compute: (ctx: FileContext) => V): V {
-  const ast = ctx.sourceCode.ast;
-  // The rules ask many times per file, one file after another: keep the last file's map at hand.
-  let facts = ast === lastAst ? lastFacts : fileFacts.get(ast);
-  if (!facts) {
-    facts = new Map();
-    fileFacts.set(ast, facts);
-  }
-  lastAst = ast;
-  lastFacts = facts;
+  const facts = ctx.facts;
   const known = facts.get(key);
   if (known !== undefined || facts.has(key)) return known as V;
   const value = compute(ctx);

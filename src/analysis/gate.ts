@@ -148,11 +148,20 @@ const WORD_KEYS = { await: 'words:await', loop: 'words:loop', timer: 'words:time
  * `await`, the loop keywords, the timer functions. A wait's parts must lie between them.
  */
 export function wordsOf(ctx: FileContext, kind: keyof typeof WORDS): readonly number[] {
-  return perFile(ctx, WORD_KEYS[kind], () => {
-    const text = ctx.sourceCode.text;
-    const offsets: number[] = [];
-    for (const word of WORDS[kind]) wordOffsets(text, word, offsets);
-    if (WORDS[kind].length > 1) offsets.sort((a, b) => a - b);
-    return offsets;
-  });
+  return perFile(ctx, WORD_KEYS[kind], FIND_WORDS[kind]);
 }
+
+function findWords(ctx: FileContext, words: readonly string[]): number[] {
+  const text = ctx.sourceCode.text;
+  const offsets: number[] = [];
+  for (const word of words) wordOffsets(text, word, offsets);
+  if (words.length > 1) offsets.sort((a, b) => a - b);
+  return offsets;
+}
+
+/** One compute function per kind, made once (see `perFile`). */
+const FIND_WORDS = {
+  await: (ctx: FileContext) => findWords(ctx, WORDS.await),
+  loop: (ctx: FileContext) => findWords(ctx, WORDS.loop),
+  timer: (ctx: FileContext) => findWords(ctx, WORDS.timer),
+};

@@ -160,8 +160,11 @@ export function resolveFunctionId(identifier: TSESTree.Identifier, ctx: FileCont
 /** Above this many characters, one pass indexes every word (see `bindingIndex`) rather than a search per name. */
 const INDEX_ABOVE = 200_000;
 
+const indexOfFile = (ctx: FileContext) => bindingIndex(ctx.sourceCode.text);
+const newMemo = () => new Map<string, boolean>();
+
 function bindingFlags(ctx: FileContext, name: string, flag: number): boolean {
-  const index = perFile(ctx, 'binding-index', () => bindingIndex(ctx.sourceCode.text));
+  const index = perFile(ctx, 'binding-index', indexOfFile);
   return ((index.get(name) ?? 0) & flag) !== 0;
 }
 
@@ -173,7 +176,7 @@ function bindingFlags(ctx: FileContext, name: string, flag: number): boolean {
 function mayDeclare(ctx: FileContext, name: string): boolean {
   const text = ctx.sourceCode.text;
   if (text.length > INDEX_ABOVE) return bindingFlags(ctx, name, MAY_BIND);
-  const memo = perFile(ctx, 'declared-names', () => new Map<string, boolean>());
+  const memo = perFile(ctx, 'declared-names', newMemo);
   let known = memo.get(name);
   if (known === undefined) {
     known = wordOffsets(text, name).some((at) => mayBindAt(text, at, name.length));
@@ -190,7 +193,7 @@ function mayDeclare(ctx: FileContext, name: string): boolean {
  */
 export function mayBindFunction(ctx: FileContext, name: string): boolean {
   if (ctx.sourceCode.text.length > INDEX_ABOVE) return bindingFlags(ctx, name, MAY_BIND_FUNCTION);
-  const memo = perFile(ctx, 'function-names', () => new Map<string, boolean>());
+  const memo = perFile(ctx, 'function-names', newMemo);
   let known = memo.get(name);
   if (known === undefined) {
     const quoted = name.replace(/\$/g, '\\$');
