@@ -22,7 +22,9 @@ export interface DeclaredFunctions {
 /**
  * Everything the analysis knows about one file for one set of options. Built once per file and rule
  * options (see `getFileContext`), so nothing is recomputed per node and nothing lives at module level
- * except the WeakMap keyed by the file's AST (safe under ESLint's worker threads).
+ * except the WeakMap keyed by the file's SourceCode (safe under ESLint's worker threads), emptied when the file is
+ * done (`releaseFileContext`). Its memos are plain Maps: they die with the context, and weak maps cost the
+ * collector more.
  */
 export interface FileContext {
   readonly sourceCode: Readonly<TSESLint.SourceCode>;
@@ -33,15 +35,15 @@ export interface FileContext {
   readonly paths: ReadonlySet<string>;
   readonly modules: ReadonlyMap<string, ReadonlySet<string>>;
   /** Functions already classified as sleep helpers (the body expression) or not (null). */
-  readonly helperBodies: WeakMap<FunctionNode, Node | null>;
-  readonly memo: WeakMap<Node, unknown>;
+  readonly helperBodies: Map<FunctionNode, Node | null>;
+  readonly memo: Map<Node, unknown>;
   /** Helpers declared by the `pollingFunctions` option. */
   readonly polling: DeclaredFunctions;
   /**
    * A per-file memo of its own for one analysis (`cache('blocking')`), so that analyses keyed by the
    * same node (a call is both a possible sleep and a possible timer) never read each other's entries.
    */
-  cache<V>(name: string): WeakMap<Node, V>;
+  cache<V>(name: string): Map<Node, V>;
   /** The file's facts (see `perFile`), one map for every context of the file whatever its options. */
   readonly facts: Map<string, unknown>;
   getScope(node: Node): TSESLint.Scope.Scope;
@@ -68,6 +70,15 @@ function optionsKey(options: AnalysisOptions): string {
   return key;
 }
 
+/**
+ * Lets go of the file's contexts and facts once its traversal is over (each rule that made a context calls this from
+ * `Program:exit`). ESLint keeps the last file's SourceCode, and with it whatever is keyed by it, until the next file:
+ * the collector would copy all of it once more for nothing. The rules keep their own context until they are done.
+ */
+export function releaseFileContext(sourceCode: Readonly<TSESLint.SourceCode>): void {
+  contexts.delete(sourceCode);
+}
+
 export function getFileContext(
   sourceCode: Readonly<TSESLint.SourceCode>,
   options: AnalysisOptions = NO_OPTIONS,
@@ -85,22 +96,22 @@ export function getFileContext(
   if (cached) return cached;
 
   const shared = sharedParts(key, options);
-  let caches: Map<string, WeakMap<Node, unknown>> | undefined;
+  let caches: Map<string, Map<Node, unknown>> | undefined;
   const context: FileContext = {
     sourceCode,
     ...(filename === undefined ? {} : { filename }),
     ...shared,
     facts: file.facts,
-    helperBodies: new WeakMap(),
-    memo: new WeakMap(),
-    cache<V>(name: string): WeakMap<Node, V> {
+    helperBodies: new Map(),
+    memo: new Map(),
+    cache<V>(name: string): Map<Node, V> {
       caches ??= new Map();
       let cache = caches.get(name);
       if (!cache) {
-        cache = new WeakMap();
+        cache = new Map();
         caches.set(name, cache);
       }
-      return cache as WeakMap<Node, V>;
+      return cache as Map<Node, V>;
     },
     getScope: (node) => sourceCode.getScope(node),
     text: (node) => sourceCode.getText(node),

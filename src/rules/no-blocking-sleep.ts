@@ -1,4 +1,4 @@
-import { findBlockingHelperCall, findBlockingSleep, formatDelay, getFileContext, mayCallBlockingHelper, shorten, textGates } from '../analysis/index.js';
+import { findBlockingHelperCall, findBlockingSleep, formatDelay, getFileContext, mayCallBlockingHelper, releaseFileContext, shorten, textGates } from '../analysis/index.js';
 import { createRule } from '../util/create-rule.js';
 
 export type MessageIds = 'atomicsWait' | 'childProcess' | 'sleepPackage' | 'deasyncSleep' | 'deasyncLoop' | 'blockingHelper';
@@ -34,7 +34,9 @@ export default createRule<Options, MessageIds>({
     if (!primitives && !textGates.blockingHelper(context.sourceCode)) return {};
     const ctx = getFileContext(context.sourceCode, undefined, context.physicalFilename);
     const helpers = mayCallBlockingHelper(ctx);
-    if (!primitives && !helpers) return {};
+    // The file's analysis state goes once the file is done (see releaseFileContext).
+    const release = () => releaseFileContext(context.sourceCode);
+    if (!primitives && !helpers) return { 'Program:exit': release };
     const HOW = {
       atomics: 'waits on a buffer no other thread can notify',
       'child-process': 'runs a child process only to pass the time',
@@ -44,6 +46,7 @@ export default createRule<Options, MessageIds>({
     } as const;
 
     return {
+      'Program:exit': release,
       CallExpression(call) {
         const sleep = primitives ? findBlockingSleep(call, ctx) : null;
         if (!sleep) {

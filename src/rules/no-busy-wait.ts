@@ -1,4 +1,4 @@
-import { describeBusyWait, getFileContext, shorten, textGates, type LoopNode } from '../analysis/index.js';
+import { describeBusyWait, getFileContext, releaseFileContext, shorten, textGates, type LoopNode } from '../analysis/index.js';
 import { createRule } from '../util/create-rule.js';
 import { loopHeadLocation } from '../util/location.js';
 
@@ -42,6 +42,8 @@ export default createRule<Options, MessageIds>({
     }
 
     return {
+      // The file's analysis state goes once the file is done (see releaseFileContext).
+      'Program:exit': () => releaseFileContext(context.sourceCode),
       WhileStatement: check,
       DoWhileStatement: check,
       ForStatement: check,

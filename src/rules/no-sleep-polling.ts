@@ -1,5 +1,5 @@
 import type { JSONSchema, TSESLint, TSESTree } from '@typescript-eslint/utils';
-import { describeGuardWaits, describeLoopWait, describeReplacement, describeTimerWait, enclosingFunction, functionName, type Judgement, formatDelay, getFileContext, shorten, textGates, type LoopNode, type Replacement } from '../analysis/index.js';
+import { describeGuardWaits, describeLoopWait, describeReplacement, describeTimerWait, enclosingFunction, functionName, type Judgement, formatDelay, getFileContext, releaseFileContext, shorten, textGates, type LoopNode, type Replacement } from '../analysis/index.js';
 import { createRule } from '../util/create-rule.js';
 
 export type MessageIds =
@@ -218,6 +218,8 @@ export default createRule<Options, MessageIds>({
       listeners.DoWhileStatement = check;
       listeners.ForStatement = check;
     }
+    // The file's analysis state goes once the file is done (see releaseFileContext).
+    listeners['Program:exit'] = () => releaseFileContext(context.sourceCode);
     return listeners;
   },
 });
