@@ -7,7 +7,10 @@
 //              promises; records outstanding stay under maxOutstandingRecords), then await flush().
 // Heap per outstanding record: the same configurations with the network stalled (a proxy in front of kinesalite
 // answers ListShards and never answers PutRecords), N records put, then the live heap after gc() minus before,
-// divided by N. The hand loop's figure is its array of N request entries.
+// divided by N, once fire and forget and once with then(onSettled, onSettled) attached to every put() and its result
+// held (the producer's record, the handlers and the thenable then() returns, plus the caller's array slot). The hand
+// loop's figure is its array of N request entries; for comparison it also measures N pending native Promises with
+// their resolving functions (what a promise per record costs its maker), and the same then() held on each.
 // Prints one table with every configuration side by side; writes bench/results/throughput.json.
 // Run alone: node bench/throughput.js [--quick]   (after npm run build)
 import { fork } from 'node:child_process';
@@ -40,11 +43,18 @@ function plan(quick) {
   for (const size of sizes) {
     configs.push({ ...size, mode: 'raw', settings: 'hand loop' });
     for (const settings of Object.keys(SETTINGS)) configs.push({ ...size, mode: 'producer', settings });
+    configs.push({ ...size, mode: 'raw', settings: PACED });
   }
   return configs;
 }
 
-export const configName = (c) => `${c.mode === 'raw' ? 'hand-written PutRecords loop' : `producer, ${c.settings}`}, ${c.recordBytes >= 1024 ? `${c.recordBytes / 1024} KB` : `${c.recordBytes} B`}`;
+/** The hand loop sending at the producer's default rate limit, for comparison (the reference stays the plain loop). */
+const PACED = 'hand loop, paced';
+/** Records a second the defaults' rate limit lets through: 150 % of 1,000 records/s or 1 MiB/s per shard. */
+const pacedRate = (recordBytes) => SHARDS * 1.5 * Math.min(1000, 1048576 / (recordBytes + 8));
+
+export const configName = (c) => `${c.mode === 'raw' ? `hand-written PutRecords loop${c.settings === PACED ? ' at the default rate limit' : ''}` : `producer, ${c.settings}`}, ${c.recordBytes >= 1024 ? `${c.recordBytes / 1024} KB` : `${c.recordBytes} B`}`;
+const isReference = (row) => row.mode === 'raw' && row.settings !== PACED;
 
 const recordAt = (prefix, data) => (i) => ({ partitionKey: `${prefix}-${i}`, data });
 
@@ -64,7 +74,24 @@ async function throughputWorker(config) {
     if (report.failed > 0) throw new Error(`${report.failed} records failed: ${JSON.stringify(report.errors)}`);
   };
   const sendAll = async (count, prefix) => {
+    if (settings === PACED && prefix === 'r') return sendPaced(count, prefix);
     const { failed } = await sendRaw(client, streamName, { length: count, at: recordAt(prefix, data) }, { batchSize: 500, concurrency: CONCURRENCY, PutRecordsCommand });
+    if (failed > 0) throw new Error(`${failed} records failed`);
+  };
+  // The same 500-record requests, started at the pace of the producer's default rate limit (timed run only).
+  const sendPaced = async (count, prefix) => {
+    const started = performance.now();
+    const perSecond = pacedRate(recordBytes);
+    const at = recordAt(prefix, data);
+    const requests = [];
+    for (let sent = 0; sent < count; ) {
+      const wait = started + (sent / perSecond) * 1000 - performance.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      const from = sent;
+      sent = Math.min(count, sent + 500);
+      requests.push(sendRaw(client, streamName, { length: sent - from, at: (i) => at(from + i) }, { batchSize: 500, concurrency: 1, PutRecordsCommand }));
+    }
+    const failed = (await Promise.all(requests)).reduce((sum, request) => sum + request.failed, 0);
     if (failed > 0) throw new Error(`${failed} records failed`);
   };
   const run = mode === 'producer' ? produce : sendAll;
@@ -142,6 +169,22 @@ async function heapWorker(config) {
     const after = measure();
     const result = { heapBytesPerRecord: round((after.heap - before.heap) / count, 0), externalBytesPerRecord: round((after.external - before.external) / count, 0) };
     entries.length = 0;
+    // For comparison, what a promise per record costs when it is a native Promise: the promise and the resolving
+    // functions its maker must keep to settle it (one array each, as an API holding them would), then the same
+    // caller's then(onSettled, onSettled) held in an array, as in the producer's "then() attached" figure.
+    const start = measure();
+    const resolvers = new Array(count);
+    const promises = new Array(count);
+    for (let i = 0; i < count; i++) promises[i] = new Promise((resolve, reject) => (resolvers[i] = { resolve, reject }));
+    const made = measure();
+    const onSettled = () => {};
+    const held = new Array(count);
+    for (let i = 0; i < count; i++) held[i] = promises[i].then(onSettled, onSettled);
+    const thenned = measure();
+    result.nativePromiseBytesPerRecord = round((made.heap - start.heap) / count, 0);
+    result.nativeThenBytesPerRecord = round((thenned.heap - made.heap) / count, 0);
+    for (const { resolve } of resolvers) resolve();
+    await Promise.all(held);
     return result;
   }
 
@@ -215,12 +258,13 @@ export async function runThroughputBenchmark({ quick = false } = {}) {
     }
   }
   // Heap: 100-byte records only (the issue's figure), once per configuration, fire and forget; awaited as well.
-  const heapConfigs = configs.filter((c) => c.recordBytes === 100).flatMap((c) => (c.mode === 'raw' ? [{ ...c, awaited: false }] : [{ ...c, awaited: false }, { ...c, awaited: true }]));
+  const heapConfigs = configs.filter((c) => c.recordBytes === 100 && c.settings !== PACED).flatMap((c) => (c.mode === 'raw' ? [{ ...c, awaited: false }] : [{ ...c, awaited: false }, { ...c, awaited: true }]));
   const heap = [];
   for (const [index, config] of heapConfigs.entries()) {
     const sample = await withServer(`heap-${index}`, (endpoint) => runWorker('heap', { ...config, endpoint, streamName: `heap-${index}` }));
     heap.push({ name: configName(config), mode: config.mode, settings: config.settings, awaited: config.awaited, ...sample });
-    log(`heap ${configName(config).padEnd(52)}${config.awaited ? ' (each put() awaited)' : ''}: ${sample.heapBytesPerRecord} B heap + ${sample.externalBytesPerRecord} B buffers per outstanding record`);
+    log(`heap ${configName(config).padEnd(52)}${config.awaited ? ' (then() attached to each put())' : ''}: ${sample.heapBytesPerRecord} B heap + ${sample.externalBytesPerRecord} B buffers per outstanding record`);
+    if (sample.nativePromiseBytesPerRecord !== undefined) log(`heap, for comparison: a pending native Promise with its resolving functions ${sample.nativePromiseBytesPerRecord} B, then(onSettled, onSettled) on it held in an array ${sample.nativeThenBytesPerRecord} B`);
   }
 
   const results = configs.map((config, index) => {
@@ -244,9 +288,9 @@ export async function runThroughputBenchmark({ quick = false } = {}) {
     };
   });
   const comparisons = [...new Set(results.map((r) => r.recordBytes))].map((recordBytes) => {
-    const raw = results.find((r) => r.mode === 'raw' && r.recordBytes === recordBytes);
+    const raw = results.find((r) => isReference(r) && r.recordBytes === recordBytes);
     const ratios = {};
-    for (const row of results.filter((r) => r.mode === 'producer' && r.recordBytes === recordBytes)) ratios[row.settings] = round(row.cpuMicrosPerRecord / raw.cpuMicrosPerRecord, 2);
+    for (const row of results.filter((r) => !isReference(r) && r.recordBytes === recordBytes)) ratios[row.settings] = round(row.cpuMicrosPerRecord / raw.cpuMicrosPerRecord, 2);
     return { recordBytes, cpuOverHandLoop: ratios };
   });
   const data = {
@@ -255,11 +299,12 @@ export async function runThroughputBenchmark({ quick = false } = {}) {
       shards: SHARDS,
       concurrency: CONCURRENCY,
       server: 'kinesalite 3.3.3 in memory in its own process, a fresh process and stream per configuration',
-      handLoop: 'PutRecordsCommand, 500 records a request, 24 in flight, same client setup (keep-alive NodeHttpHandler, maxAttempts 1)',
+      handLoop: 'PutRecordsCommand, 500 records a request, 24 in flight, same client setup (keep-alive NodeHttpHandler, maxAttempts 1); the reference for "× hand loop"',
+      pacedHandLoop: 'the same requests started at the rate the producer\'s default rate limit allows (150 % of 1,000 records/s or 1 MiB/s per shard), for comparison: what sending over seconds instead of in one burst costs by itself',
       producer: `the options named, over the producer's defaults: ${JSON.stringify(SETTINGS, (key, value) => (value === Infinity ? 'Infinity' : value))}`,
       driver: 'put() × N in a loop without touching the promises (fire and forget), then await flush(); N is below maxOutstandingRecords',
       cpu: 'process.cpuUsage() of the producer (or hand-loop) process only, user + system, timed run only; median of rounds',
-      heap: `${HEAP_RECORDS.toLocaleString('en-US')} records of 100 B put with PutRecords stalled (ListShards answered); process.memoryUsage().heapUsed after gc() minus before, per record. "awaited": every put() promise has a then() attached and held. The hand loop: an array of ${HEAP_RECORDS.toLocaleString('en-US')} request entries`,
+      heap: `${HEAP_RECORDS.toLocaleString('en-US')} records of 100 B put with PutRecords stalled (ListShards answered); process.memoryUsage().heapUsed after gc() minus before, per record. Fire and forget: put() results dropped. "then() attached" (awaited): every put() has then(onSettled, onSettled) called on it and the result held in an array, so it counts the record, its handlers, the thenable then() returns and the caller's array slot. The hand loop: an array of ${HEAP_RECORDS.toLocaleString('en-US')} request entries; for comparison, ${HEAP_RECORDS.toLocaleString('en-US')} pending native Promises with their resolving functions (nativePromiseBytesPerRecord) and then(onSettled, onSettled) on each held in an array (nativeThenBytesPerRecord)`,
       repeats: `${repeats} round(s) over all configurations`,
     },
     results,
@@ -274,11 +319,16 @@ export async function runThroughputBenchmark({ quick = false } = {}) {
 /** The side-by-side table printed at the end of a run (and used by summary.md). */
 export function formatTable(data) {
   const fmt = (v, d = 1) => (typeof v === 'number' && Number.isFinite(v) ? v.toLocaleString('en-US', { maximumFractionDigits: d }) : '–');
-  const lines = ['| Configuration | Records | Records/s | PutRecords calls | Records / call | CPU µs / record | × hand loop | Heap / outstanding record (awaited) |', '|---|---:|---:|---:|---:|---:|---:|---:|'];
+  const lines = ['| Configuration | Records | Records/s | PutRecords calls | Records / call | CPU µs / record | × hand loop | Heap / outstanding record: fire and forget | … then() attached |', '|---|---:|---:|---:|---:|---:|---:|---:|---:|'];
   for (const row of data.results) {
-    const raw = data.results.find((r) => r.mode === 'raw' && r.recordBytes === row.recordBytes);
-    const heap = row.heapBytesPerOutstandingRecord === undefined ? '–' : `${fmt(row.heapBytesPerOutstandingRecord / 1024, 2)} KB${row.heapBytesPerOutstandingRecordAwaited === undefined ? '' : ` (${fmt(row.heapBytesPerOutstandingRecordAwaited / 1024, 2)} KB)`}`;
-    lines.push(`| ${row.name} | ${fmt(row.records, 0)} | ${fmt(row.recordsPerSecond, 0)} | ${fmt(row.putRecordsCalls, 0)} | ${fmt(row.recordsPerCall, 1)} | ${fmt(row.cpuMicrosPerRecord, 1)} | ${fmt(row.cpuMicrosPerRecord / raw.cpuMicrosPerRecord, 2)} | ${heap} |`);
+    const raw = data.results.find((r) => isReference(r) && r.recordBytes === row.recordBytes);
+    const kb = (bytes) => (bytes === undefined ? '–' : `${fmt(bytes / 1024, 2)} KB`);
+    lines.push(`| ${row.name} | ${fmt(row.records, 0)} | ${fmt(row.recordsPerSecond, 0)} | ${fmt(row.putRecordsCalls, 0)} | ${fmt(row.recordsPerCall, 1)} | ${fmt(row.cpuMicrosPerRecord, 1)} | ${fmt(row.cpuMicrosPerRecord / raw.cpuMicrosPerRecord, 2)} | ${kb(row.heapBytesPerOutstandingRecord)} | ${kb(row.heapBytesPerOutstandingRecordAwaited)} |`);
+  }
+  const native = data.heap?.find((h) => h.nativePromiseBytesPerRecord !== undefined);
+  if (native) {
+    lines.push('');
+    lines.push(`Hand loop row: its array of request entries. For comparison, a pending native \`Promise\` per record with its resolving functions costs ${fmt(native.nativePromiseBytesPerRecord / 1024, 2)} KB, and the caller's \`then(onSettled, onSettled)\` on it, held in an array, ${fmt(native.nativeThenBytesPerRecord / 1024, 2)} KB more.`);
   }
   return lines.join('\n');
 }

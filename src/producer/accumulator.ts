@@ -3,50 +3,85 @@ import { AGGREGATED_PARTITION_KEY, AggregateBuilder, type AggregatableRecord } f
 import type { ResolvedConfig } from './config.js';
 import type { PendingRecord } from './deferred.js';
 import { ShardRateLimiter } from './rate-limit.js';
-import { hashKeyHex } from './record.js';
+import { hashKeyHex, hashKeyWords } from './record.js';
 import type { ShardMap } from './shard-map.js';
 
 /** The shortest wait before a rate-limited shard is looked at again (KPL drains its limiter every 25 ms). */
 const RATE_LIMIT_TICK = 25;
 
-/** A FIFO queue with O(1) shift, compacted now and then. */
+/** Slots per segment of a Deque. */
+const SEGMENT = 1024;
+
+/**
+ * A FIFO queue in fixed segments of SEGMENT slots: push and shift are O(1), nothing is ever copied, and a segment
+ * emptied at the head is kept for the next one needed at the tail, so a queue that records flow through steadily
+ * allocates nothing (a growing array copies itself, and each record would pay for that).
+ */
 export class Deque<T> {
-  private items: T[] = [];
+  private segments: (T | undefined)[][] = [];
+  /** Next slot to shift in segments[0]. */
   private head = 0;
+  /** Next free slot in the last segment (SEGMENT: there is none). */
+  private tail = SEGMENT;
+  private count = 0;
+  private spare: (T | undefined)[] | undefined = undefined;
 
   get length(): number {
-    return this.items.length - this.head;
+    return this.count;
   }
 
   push(item: T): void {
-    this.items.push(item);
+    let last: (T | undefined)[];
+    if (this.tail === SEGMENT) {
+      last = this.spare ?? new Array<T | undefined>(SEGMENT);
+      this.spare = undefined;
+      this.segments.push(last);
+      this.tail = 0;
+    } else {
+      last = this.segments[this.segments.length - 1]!;
+    }
+    last[this.tail++] = item;
+    this.count++;
   }
 
   at(index: number): T | undefined {
-    return this.items[this.head + index];
+    if (index < 0 || index >= this.count) return undefined;
+    const slot = this.head + index;
+    return this.segments[Math.floor(slot / SEGMENT)]![slot % SEGMENT];
   }
 
   shift(): T | undefined {
-    if (this.head >= this.items.length) return undefined;
-    const item = this.items[this.head];
-    this.items[this.head] = undefined as T;
+    if (this.count === 0) return undefined;
+    const first = this.segments[0]!;
+    const item = first[this.head];
+    first[this.head] = undefined;
     this.head++;
-    if (this.head >= 1024 && this.head * 2 >= this.items.length) {
-      this.items = this.items.slice(this.head);
+    this.count--;
+    if (this.count === 0) {
+      this.segments.length = 0;
+      this.spare = first;
+      this.head = 0;
+      this.tail = SEGMENT;
+    } else if (this.head === SEGMENT) {
+      this.segments.shift();
+      this.spare = first;
       this.head = 0;
     }
     return item;
   }
 
   takeAll(): T[] {
-    const all = this.items.slice(this.head);
-    this.items = [];
+    const all: T[] = [];
+    for (const item of this) all.push(item);
+    this.segments = [];
     this.head = 0;
+    this.tail = SEGMENT;
+    this.count = 0;
     return all;
   }
 
   *[Symbol.iterator](): Generator<T> {
-    for (let index = this.head; index < this.items.length; index++) yield this.items[index]!;
+    for (let index = 0; index < this.count; index++) yield this.at(index)!;
   }
 }
 
@@ -204,6 +239,9 @@ export class StreamBuffer {
   }
 }
 
+/** The hash key of the record being routed (see hashKeyWords): one buffer for all. */
+const routeWords = new Uint32Array(4);
+
 /** Whether a stream should send now, or when to look again. */
 export type Readiness = { send: true } | { send: false; wakeAt: number };
 const SEND: Readiness = Object.freeze({ send: true });
@@ -269,8 +307,10 @@ export class Accumulator {
   }
 
   private predict(stream: StreamBuffer, record: PendingRecord): string | undefined {
-    if (!stream.shardMap?.ready) return undefined;
-    return stream.shardMap.predict(hashKeyHex(record.partitionKey, record.explicitHashKey));
+    const map = stream.shardMap;
+    if (!map?.ready) return undefined;
+    hashKeyWords(record.partitionKey, record.explicitHashKey, routeWords);
+    return map.predictWords(routeWords);
   }
 
   /** Re-sorts every buffered record of the stream after its shard map changed. */
@@ -278,8 +318,9 @@ export class Accumulator {
     const retries: PendingRecord[] = [];
     const fresh: PendingRecord[] = [];
     for (const bucket of stream.buckets.values()) {
-      retries.push(...bucket.retry.takeAll());
-      fresh.push(...bucket.fresh.takeAll());
+      // One at a time: spreading 100,000 records into push() would overflow the stack.
+      for (const record of bucket.retry.takeAll()) retries.push(record);
+      for (const record of bucket.fresh.takeAll()) fresh.push(record);
     }
     stream.buckets.clear();
     // Fresh records must stay in arrival order within a bucket: its head is its oldest record.

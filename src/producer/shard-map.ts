@@ -7,6 +7,9 @@ export interface ShardRange {
   /** The same bounds as 32 hex digits, for hashKeyHex(). */
   startingHex: string;
   endingHex: string;
+  /** The same bounds as four unsigned 32-bit words, most significant first, for hashKeyWords(). */
+  startingWords: Uint32Array;
+  endingWords: Uint32Array;
 }
 
 export interface ShardMapOptions {
@@ -71,6 +74,20 @@ export class ShardMap {
     return undefined;
   }
 
+  /** The open shard whose range holds the hash key `words` (see record.ts hashKeyWords), or undefined. */
+  predictWords(words: Uint32Array): string | undefined {
+    let low = 0;
+    let high = this.shards.length - 1;
+    while (low <= high) {
+      const middle = (low + high) >> 1;
+      const shard = this.shards[middle]!;
+      if (compareWords(words, shard.startingWords) < 0) high = middle - 1;
+      else if (compareWords(words, shard.endingWords) > 0) low = middle + 1;
+      else return shard.shardId;
+    }
+    return undefined;
+  }
+
   /** A record landed on a shard the map did not predict: forget the map and refresh it (rate-limited). */
   invalidate(now: number): void {
     if (!this.ready && this.dueAt !== undefined) return;
@@ -119,7 +136,7 @@ export class ShardMap {
         if (!shard.ShardId || !range?.StartingHashKey || !range.EndingHashKey) continue;
         const startingHashKey = BigInt(range.StartingHashKey);
         const endingHashKey = BigInt(range.EndingHashKey);
-        shards.push({ shardId: shard.ShardId, startingHashKey, endingHashKey, startingHex: hex(startingHashKey), endingHex: hex(endingHashKey) });
+        shards.push({ shardId: shard.ShardId, startingHashKey, endingHashKey, startingHex: hex(startingHashKey), endingHex: hex(endingHashKey), startingWords: words(startingHashKey), endingWords: words(endingHashKey) });
       }
       nextToken = output.NextToken;
     } while (nextToken);
@@ -131,4 +148,22 @@ export class ShardMap {
 
 function hex(value: bigint): string {
   return value.toString(16).padStart(32, '0');
+}
+
+function words(value: bigint): Uint32Array {
+  const out = new Uint32Array(4);
+  for (let word = 3; word >= 0; word--) {
+    out[word] = Number(value & 0xffffffffn);
+    value >>= 32n;
+  }
+  return out;
+}
+
+/** Compares two 128-bit numbers given as four unsigned 32-bit words, most significant first. */
+function compareWords(a: Uint32Array, b: Uint32Array): number {
+  for (let word = 0; word < 4; word++) {
+    const difference = a[word]! - b[word]!;
+    if (difference !== 0) return difference;
+  }
+  return 0;
 }

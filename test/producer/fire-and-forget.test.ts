@@ -119,6 +119,56 @@ describe('fire and forget', () => {
     await producer.close();
   });
 
+  it('handlers added while the record is outstanding behave as native ones: order, chains, thenables, throws', async () => {
+    const stream = uniqueStream('faf-chains');
+    await server.createStream(stream, 1);
+    const producer = new KinesisProducer({ streamName: stream, client: server.client() });
+    const order: string[] = [];
+    const ok = producer.put({ partitionKey: 'a', data: 'x' });
+    const first = ok.then(() => order.push('first'));
+    const second = ok.then(() => order.push('second'));
+    // A chain built before delivery: a handler's thenable is followed, a throw becomes the next rejection.
+    const chained = ok
+      .then((result) => Promise.resolve(result.shardId))
+      .then((shardId) => `${shardId}!`)
+      .finally(() => order.push('finally'));
+    const thrown = ok
+      .then(() => {
+        throw new Error('handler threw');
+      })
+      .catch((error: unknown) => (error as Error).message);
+    // then() on a then() result, and Promise.all over both kinds.
+    const all = Promise.all([ok, ok.then((result) => result.sequenceNumber)]);
+    expect(Object.prototype.toString.call(first)).toBe('[object Promise]');
+    await producer.flush();
+    expect(await chained).toMatch(/^shardId-.*!$/);
+    expect(await thrown).toBe('handler threw');
+    await Promise.all([first, second]);
+    expect(order.slice(0, 2)).toEqual(['first', 'second']);
+    const [result, sequenceNumber] = await all;
+    expect(result.sequenceNumber).toBe(sequenceNumber);
+    // After delivery, then() goes straight to a native promise.
+    expect(await ok.then((late) => late.shardId)).toBe(result.shardId);
+    await producer.close();
+  });
+
+  it("a failed record's rejection reaches an unhandled .then(onOk) chain as a native one would, and only there", async () => {
+    const stream = uniqueStream('faf-unhandled-chain');
+    await server.createStream(stream, 1);
+    server.setFault(() => ({ kind: 'fail-records', errorCode: 'KMSDisabledException' }));
+    const producer = new KinesisProducer({ streamName: stream, client: server.client() });
+    const unhandled = await unhandledDuring(async () => {
+      void producer.put({ partitionKey: 'a', data: 'x' }).then(() => 'never');
+      const handled = producer.put({ partitionKey: 'b', data: 'x' });
+      const caught = handled.then(() => 'never').catch(() => 'caught');
+      await producer.flush();
+      expect(await caught).toBe('caught');
+    });
+    expect(unhandled).toHaveLength(1);
+    expect(unhandled[0]).toBeInstanceOf(RecordFailedError);
+    await producer.close();
+  });
+
   it('refused puts reach onError with the stream and key they named, never the data', async () => {
     const seen: { error: ProducerError; record: FailedRecord }[] = [];
     const producer = new KinesisProducer({ streamName: 'some-stream', client: server.client(), rateLimit: Infinity, onError: (error, record) => seen.push({ error, record }) });
