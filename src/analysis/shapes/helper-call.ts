@@ -378,15 +378,18 @@ function findHelperCandidates(ctx: FileContext): HelperCandidates {
   }
   for (const name of modules) names.add(name);
   // Wrappers (`(fn) => waitUntil(fn, 50)`) of a name found so far, and wrappers of those: only the parts of the tree
-  // that mention one are entered.
+  // that mention one are entered. With many names or a very long text (a bundle), a search per name would cost more
+  // than one walk that keeps every wrapper, of whatever it wraps.
+  if (names.size > 32 || text.length > 200_000) {
+    if (names.size > 0) collectFunctions(ctx, () => true, wrapsCall, names);
+    return { names, modules };
+  }
   for (let round = 0, found = names; round < 3 && found.size > 0; round++) {
-    // A search per name costs more than entering everything once there are many names or the text is very long.
-    const pruned = found.size <= 32 && text.length <= 200_000;
     const offsets: number[] = [];
-    if (pruned) for (const name of found) wordOffsets(text, name, offsets);
+    for (const name of found) wordOffsets(text, name, offsets);
     offsets.sort((a, b) => a - b);
     const added = new Set<string>();
-    collectFunctions(ctx, (start, end) => !pruned || anyWithin(offsets, start, end), (fn) => wrapsCall(fn), added, names);
+    collectFunctions(ctx, (start, end) => anyWithin(offsets, start, end), wrapsCall, added, names);
     for (const name of added) names.add(name);
     found = added;
   }
