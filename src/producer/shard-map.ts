@@ -4,9 +4,6 @@ export interface ShardRange {
   shardId: string;
   startingHashKey: bigint;
   endingHashKey: bigint;
-  /** The same bounds as 32 hex digits, for hashKeyHex(). */
-  startingHex: string;
-  endingHex: string;
   /** The same bounds as four unsigned 32-bit words, most significant first, for hashKeyWords(). */
   startingWords: Uint32Array;
   endingWords: Uint32Array;
@@ -58,20 +55,6 @@ export class ShardMap {
   /** Waiting for a first answer (or for one after an invalidation), with no failure yet: worth waiting for. */
   get pending(): boolean {
     return this.shards.length === 0 && this.lastError === undefined;
-  }
-
-  /** The open shard whose range holds `hashKeyHex` (see record.ts hashKeyHex), or undefined when the map is not known. */
-  predict(hashKeyHex: string): string | undefined {
-    let low = 0;
-    let high = this.shards.length - 1;
-    while (low <= high) {
-      const middle = (low + high) >> 1;
-      const shard = this.shards[middle]!;
-      if (hashKeyHex < shard.startingHex) high = middle - 1;
-      else if (hashKeyHex > shard.endingHex) low = middle + 1;
-      else return shard.shardId;
-    }
-    return undefined;
   }
 
   /** The open shard whose range holds the hash key `words` (see record.ts hashKeyWords), or undefined. */
@@ -136,7 +119,7 @@ export class ShardMap {
         if (!shard.ShardId || !range?.StartingHashKey || !range.EndingHashKey) continue;
         const startingHashKey = BigInt(range.StartingHashKey);
         const endingHashKey = BigInt(range.EndingHashKey);
-        shards.push({ shardId: shard.ShardId, startingHashKey, endingHashKey, startingHex: hex(startingHashKey), endingHex: hex(endingHashKey), startingWords: words(startingHashKey), endingWords: words(endingHashKey) });
+        shards.push({ shardId: shard.ShardId, startingHashKey, endingHashKey, startingWords: words(startingHashKey), endingWords: words(endingHashKey) });
       }
       nextToken = output.NextToken;
     } while (nextToken);
@@ -144,10 +127,6 @@ export class ShardMap {
     if (shards.length === 0) throw new Error('ListShards returned no open shard');
     return shards;
   }
-}
-
-function hex(value: bigint): string {
-  return value.toString(16).padStart(32, '0');
 }
 
 function words(value: bigint): Uint32Array {
