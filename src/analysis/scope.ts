@@ -160,7 +160,12 @@ export function resolveFunctionId(identifier: TSESTree.Identifier, ctx: FileCont
 /** Above this many characters, one pass indexes every word (see `bindingIndex`) rather than a search per name. */
 const INDEX_ABOVE = 200_000;
 
-const indexOfFile = (ctx: FileContext) => bindingIndex(ctx.sourceCode.text);
+const indexOfFile = (ctx: FileContext) => bindingIndex(ctx.sourceCode.text, mayAnnotate(ctx));
+
+/** Whether the file can hold type annotations (`name: Type`): TypeScript, or a file whose language is not known. */
+function mayAnnotate(ctx: FileContext): boolean {
+  return ctx.filename === undefined || !/\.[cm]?jsx?$/i.test(ctx.filename);
+}
 const newMemo = () => new Map<string, boolean>();
 
 function bindingFlags(ctx: FileContext, name: string, flag: number): boolean {
@@ -187,7 +192,7 @@ function mayDeclare(ctx: FileContext, name: string): boolean {
 
 /**
  * Whether the file may bind a function to `name`: `function name`, `function* name`, or `name =` / `name:` (a
- * declarator, maybe typed, which may also be an alias of another name). One regular expression over the text per
+ * declarator, typed in TypeScript, which may also be an alias of another name). One regular expression over the text per
  * file and name, memoised (one index for a very large file): cheaper than a walk of the AST, and a superset of the
  * names the scope manager would resolve to a function of this file.
  */
@@ -197,7 +202,8 @@ export function mayBindFunction(ctx: FileContext, name: string): boolean {
   let known = memo.get(name);
   if (known === undefined) {
     const quoted = name.replace(/\$/g, '\\$');
-    known = new RegExp(`function\\s*\\*?\\s*${quoted}(?![\\w$])|(?<![\\w$.])${quoted}\\s*(?:=(?![=>])|:)`).test(ctx.sourceCode.text);
+    const after = mayAnnotate(ctx) ? '(?:=(?![=>])|:)' : '=(?![=>])';
+    known = new RegExp(`function\\s*\\*?\\s*${quoted}(?![\\w$])|(?<![\\w$.])${quoted}\\s*${after}`).test(ctx.sourceCode.text);
     memo.set(name, known);
   }
   return known;

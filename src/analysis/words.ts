@@ -98,15 +98,17 @@ export function mayBindAt(text: string, at: number, length: number): boolean {
 
 /**
  * Whether the occurrence at `at` can be where a function is bound to the name: after `function` or a generator's
- * `*`, or (not after a `.`) before `=` (not `==` or `=>`) or `:` — a declarator, maybe typed, or an alias.
+ * `*`, or (not after a `.`) before `=` (not `==` or `=>`) or, with `annotations` (TypeScript), `:` — a declarator,
+ * maybe typed, or an alias.
  */
-export function mayBindFunctionAt(text: string, at: number, length: number): boolean {
+export function mayBindFunctionAt(text: string, at: number, length: number, annotations = true): boolean {
   const before = previousNonSpace(text, at);
   if (before >= 0 && (text[before] === '*' || text.slice(Math.max(0, before - 7), before + 1) === 'function')) return true;
   if (at > 0 && (isWordChar(text.charCodeAt(at - 1)) || text[at - 1] === '.')) return false;
   const after = nextNonSpace(text, at + length);
   const next = text[after];
-  if (next === ':') return true;
+  // `name: Type = …` only where types can be written; in JavaScript a `name:` is a key, a label or a case.
+  if (next === ':') return annotations;
   return next === '=' && text[after + 1] !== '=' && text[after + 1] !== '>';
 }
 
@@ -117,10 +119,10 @@ export const MAY_BIND_FUNCTION = 2;
 
 /**
  * Every identifier-like word of the text with `MAY_BIND` / `MAY_BIND_FUNCTION` as `mayBindAt` and
- * `mayBindFunctionAt` say for its occurrences: one linear pass, for a file so large (a bundle) that a search per
- * name would cost more.
+ * `mayBindFunctionAt` say for its occurrences (`annotations`: the language has type annotations): one linear pass,
+ * for a file so large (a bundle) that a search per name would cost more.
  */
-export function bindingIndex(text: string): Map<string, number> {
+export function bindingIndex(text: string, annotations = true): Map<string, number> {
   const index = new Map<string, number>();
   const length = text.length;
   let i = 0;
@@ -138,7 +140,7 @@ export function bindingIndex(text: string): Map<string, number> {
       if (flags !== (MAY_BIND | MAY_BIND_FUNCTION)) {
         let next = flags;
         if ((flags & MAY_BIND) === 0 && mayBindAt(text, i, end - i)) next |= MAY_BIND;
-        if ((flags & MAY_BIND_FUNCTION) === 0 && mayBindFunctionAt(text, i, end - i)) next |= MAY_BIND_FUNCTION;
+        if ((flags & MAY_BIND_FUNCTION) === 0 && mayBindFunctionAt(text, i, end - i, annotations)) next |= MAY_BIND_FUNCTION;
         if (next !== flags || !index.has(name)) index.set(name, next);
       }
     }

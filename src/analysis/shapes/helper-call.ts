@@ -381,7 +381,23 @@ function findHelperCandidates(ctx: FileContext): HelperCandidates {
   // that mention one are entered. With many names or a very long text (a bundle), a search per name would cost more
   // than one walk that keeps every wrapper, of whatever it wraps.
   if (names.size > 32 || text.length > 200_000) {
-    if (names.size > 0) collectFunctions(ctx, () => true, wrapsCall, names);
+    if (names.size === 0) return { names, modules };
+    // One walk keeps every wrapper with the name it calls; then wrappers of a candidate (and of those) join it.
+    const targets = new Map<string, string>();
+    collectFunctions(ctx, () => true, (fn, name) => {
+      const target = wrapsCall(fn) ? wrappedRoot(fn) : null;
+      if (target !== null && !targets.has(name)) targets.set(name, target);
+      return false;
+    }, new Set(), names);
+    for (let round = 0, grew = true; round < 3 && grew; round++) {
+      grew = false;
+      for (const [name, target] of targets) {
+        if (!names.has(name) && names.has(target)) {
+          names.add(name);
+          grew = true;
+        }
+      }
+    }
     return { names, modules };
   }
   for (let round = 0, found = names; round < 3 && found.size > 0; round++) {
@@ -404,7 +420,7 @@ function findHelperCandidates(ctx: FileContext): HelperCandidates {
 function collectFunctions(
   ctx: FileContext,
   enter: (start: number, end: number) => boolean,
-  accept: (fn: FunctionNode) => boolean,
+  accept: (fn: FunctionNode, name: string) => boolean,
   into: Set<string>,
   skip: ReadonlySet<string> = into,
 ): void {
@@ -422,7 +438,7 @@ function collectFunctions(
       name = node.id.name;
       fn = unwrap(node.init);
     }
-    if (name !== null && isFunction(fn) && !skip.has(name) && !into.has(name) && accept(fn)) into.add(name);
+    if (name !== null && isFunction(fn) && !skip.has(name) && !into.has(name) && accept(fn, name)) into.add(name);
     pushChildren(node, keys, stack);
   }
 }
@@ -431,6 +447,16 @@ function collectFunctions(
 function requiredSource(init: Node): string | null {
   const n = unwrap(init);
   return requiredModule(n.type === T.MemberExpression ? n.object : n);
+}
+
+/** The name at the root of what a wrapper calls (`base` in `(fn) => base(fn, 50)` or `utils.base(fn)`), or null. */
+function wrappedRoot(fn: FunctionNode): string | null {
+  const body = fn.body.type === T.BlockStatement ? (fn.body.body[0] as TSESTree.ReturnStatement).argument : fn.body;
+  const call = body ? unwrap(body) : null;
+  if (call?.type !== T.CallExpression) return null;
+  const callee = unwrap(call.callee);
+  const root = callee.type === T.MemberExpression ? unwrap(callee.object) : callee;
+  return root.type === T.Identifier ? root.name : null;
 }
 
 function wrapsCall(fn: FunctionNode): boolean {
