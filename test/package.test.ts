@@ -206,19 +206,20 @@ describe('a project made by `npm init -y`, with TypeScript sources', () => {
       expect(install.code, install.stderr).toBe(0);
     }, 240_000);
 
-    it('`npm ls` finds one copy of @typescript-eslint/parser and /utils, shared with typescript-eslint', async () => {
-      const run = await exec(npm, ['ls', '--all', '--json', '@typescript-eslint/parser', '@typescript-eslint/utils'], project);
+    it('`npm ls` finds one copy of @typescript-eslint/parser, /utils and /types, shared with typescript-eslint', async () => {
+      const run = await exec(npm, ['ls', '--all', '--json', '@typescript-eslint/parser', '@typescript-eslint/utils', '@typescript-eslint/types'], project);
       expect(run.code, run.stderr).toBe(0);
       const versions = new Map<string, Set<string>>();
       const visit = (deps: Record<string, { version: string; dependencies?: Record<string, unknown> }> | undefined) => {
         for (const [name, dep] of Object.entries(deps ?? {})) {
-          if (name === '@typescript-eslint/parser' || name === '@typescript-eslint/utils') versions.set(name, (versions.get(name) ?? new Set()).add(dep.version));
+          if (name === '@typescript-eslint/parser' || name === '@typescript-eslint/utils' || name === '@typescript-eslint/types') versions.set(name, (versions.get(name) ?? new Set()).add(dep.version));
           visit(dep.dependencies as typeof deps);
         }
       };
       visit(JSON.parse(run.stdout).dependencies);
       expect(Object.fromEntries([...versions].map(([name, set]) => [name, [...set]]))).toEqual({
         '@typescript-eslint/parser': ['8.74.0'],
+        '@typescript-eslint/types': ['8.74.0'],
         '@typescript-eslint/utils': ['8.74.0'],
       });
       // One copy on disk: the one typescript-eslint uses is the one the plugin loads.
@@ -237,6 +238,7 @@ describe('a project made by `npm init -y`, with TypeScript sources', () => {
       };
       expect(copies('@typescript-eslint/parser')).toEqual(['node_modules/@typescript-eslint/parser']);
       expect(copies('@typescript-eslint/utils')).toEqual(['node_modules/@typescript-eslint/utils']);
+      expect(copies('@typescript-eslint/types')).toEqual(['node_modules/@typescript-eslint/types']);
     });
 
     it('the README type-checked config, copied as it is, lints a project whose tsconfig.json includes only src', async () => {
