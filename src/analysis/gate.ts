@@ -46,11 +46,6 @@ function textFacts(text: string): TextFacts {
   return lastFacts;
 }
 
-/**
- * Gates a rule asks before anything else in `create()`, on the text alone: a file they close gets no listener, and
- * its AST is never asked for. (ESLint has parsed the file anyway; oxlint builds the JavaScript AST only when a JS
- * plugin asks for it, and most files of a code base hold no loop, no timer and no `await`.)
- */
 /** A loop and a reading of the clock: a helper that may spin on it (`while (now - start < ms) now = Date.now()`). */
 export function mayBusyWait(text: string): boolean {
   return LOOP_PAREN.test(text) && CLOCK.test(text);
@@ -75,6 +70,11 @@ export function importsSleepyLocal(text: string): boolean {
   return false;
 }
 
+/**
+ * Gates a rule asks before anything else in `create()`, on the text alone: a file they close gets no listener, and
+ * its AST is never asked for. (ESLint has parsed the file anyway; oxlint builds the JavaScript AST only when a JS
+ * plugin asks for it, and most files of a code base hold no loop, no timer and no `await`.)
+ */
 export const textGates = {
   /** `no-sleep-polling`'s loop listeners: a loop, and a sleep it can await or a blocking one. */
   loopMayPoll(sourceCode: Readonly<TSESLint.SourceCode>): boolean {

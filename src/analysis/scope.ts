@@ -160,53 +160,62 @@ export function resolveFunctionId(identifier: TSESTree.Identifier, ctx: FileCont
 /** Above this many characters, one pass indexes every word (see `bindingIndex`) rather than a search per name. */
 const INDEX_ABOVE = 200_000;
 
-const indexOfFile = (ctx: FileContext) => bindingIndex(ctx.sourceCode.text, mayAnnotate(ctx));
-
 /** Whether the file can hold type annotations (`name: Type`): TypeScript, or a file whose language is not known. */
 function mayAnnotate(ctx: FileContext): boolean {
   return ctx.filename === undefined || !/\.[cm]?jsx?$/i.test(ctx.filename);
 }
+
+const indexOfFile = (ctx: FileContext) => bindingIndex(ctx.sourceCode.text, mayAnnotate(ctx));
 const newMemo = () => new Map<string, boolean>();
 
-function bindingFlags(ctx: FileContext, name: string, flag: number): boolean {
-  const index = perFile(ctx, 'binding-index', indexOfFile);
-  return ((index.get(name) ?? 0) & flag) !== 0;
-}
-
 /**
- * Whether the file may declare `name` anywhere: read off the text, memoised per file and name. A superset (see
- * `mayBindAt`), so a name it rules out is certainly not declared, and the scope manager is asked only about names
- * some occurrence could bind.
+ * One answer per file and name: from the file's binding index when the text is very long, else from `search` (a
+ * look at the text for that name alone; module-level, so a memoised answer allocates nothing), memoised under `key`.
  */
-function mayDeclare(ctx: FileContext, name: string): boolean {
+function perName(
+  ctx: FileContext,
+  key: string,
+  flag: number,
+  name: string,
+  search: (text: string, name: string, ctx: FileContext) => boolean,
+): boolean {
   const text = ctx.sourceCode.text;
-  if (text.length > INDEX_ABOVE) return bindingFlags(ctx, name, MAY_BIND);
-  const memo = perFile(ctx, 'declared-names', newMemo);
+  if (text.length > INDEX_ABOVE) return ((perFile(ctx, 'binding-index', indexOfFile).get(name) ?? 0) & flag) !== 0;
+  const memo = perFile(ctx, key, newMemo);
   let known = memo.get(name);
   if (known === undefined) {
-    known = wordOffsets(text, name).some((at) => mayBindAt(text, at, name.length));
+    known = search(text, name, ctx);
     memo.set(name, known);
   }
   return known;
+}
+
+/**
+ * Whether the file may declare `name` anywhere: read off the text. A superset (see `mayBindAt`), so a name it rules
+ * out is certainly not declared, and the scope manager is asked only about names some occurrence could bind.
+ */
+function mayDeclare(ctx: FileContext, name: string): boolean {
+  return perName(ctx, 'declared-names', MAY_BIND, name, searchDeclaration);
+}
+
+function searchDeclaration(text: string, name: string): boolean {
+  return wordOffsets(text, name).some((at) => mayBindAt(text, at, name.length));
 }
 
 /**
  * Whether the file may bind a function to `name`: `function name`, `function* name`, or `name =` / `name:` (a
- * declarator, typed in TypeScript, which may also be an alias of another name). One regular expression over the text per
- * file and name, memoised (one index for a very large file): cheaper than a walk of the AST, and a superset of the
- * names the scope manager would resolve to a function of this file.
+ * declarator, typed in TypeScript, which may also be an alias of another name). One regular expression over the
+ * text per file and name: cheaper than a walk of the AST, and a superset of the names the scope manager would
+ * resolve to a function of this file.
  */
 export function mayBindFunction(ctx: FileContext, name: string): boolean {
-  if (ctx.sourceCode.text.length > INDEX_ABOVE) return bindingFlags(ctx, name, MAY_BIND_FUNCTION);
-  const memo = perFile(ctx, 'function-names', newMemo);
-  let known = memo.get(name);
-  if (known === undefined) {
-    const quoted = name.replace(/\$/g, '\\$');
-    const after = mayAnnotate(ctx) ? '(?:=(?![=>])|:)' : '=(?![=>])';
-    known = new RegExp(`function\\s*\\*?\\s*${quoted}(?![\\w$])|(?<![\\w$.])${quoted}\\s*${after}`).test(ctx.sourceCode.text);
-    memo.set(name, known);
-  }
-  return known;
+  return perName(ctx, 'function-names', MAY_BIND_FUNCTION, name, searchFunctionBinding);
+}
+
+function searchFunctionBinding(text: string, name: string, ctx: FileContext): boolean {
+  const quoted = name.replace(/\$/g, '\\$');
+  const after = mayAnnotate(ctx) ? '(?:=(?![=>])|:)' : '=(?![=>])';
+  return new RegExp(`function\\s*\\*?\\s*${quoted}(?![\\w$])|(?<![\\w$.])${quoted}\\s*${after}`).test(text);
 }
 
 /**

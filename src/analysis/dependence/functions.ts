@@ -2,7 +2,7 @@ import type { TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES as T } from '@typescript-eslint/types';
 import { isFunction, pathOf, pushChildren, rootOf, staticPropertyName, unwrap, walkSameFunction, type FunctionNode, type Node } from '../ast.js';
 import { perFile, type FileContext } from '../context.js';
-import { findVariable, isGlobalAt, resolveId } from '../scope.js';
+import { findVariable, isGlobalAt, resolveFunctionId, resolveId } from '../scope.js';
 
 /**
  * What a function of this file reads when a condition calls it, judged by its body:
@@ -34,10 +34,7 @@ const MAX_DEPTH = 3;
  */
 export function calledFunction(call: TSESTree.CallExpression, ctx: FileContext): FunctionNode | null {
   const callee = unwrap(call.callee);
-  if (callee.type === T.Identifier) {
-    const binding = resolveId(callee, ctx);
-    return binding.kind === 'function' ? binding.node : null;
-  }
+  if (callee.type === T.Identifier) return resolveFunctionId(callee, ctx);
   if (callee.type !== T.MemberExpression) return null;
   const name = staticPropertyName(callee);
   if (name === null) return null;

@@ -5,7 +5,7 @@ import { declaresAny, perFile, type DeclaredFunctions, type FileContext } from '
 import { exportedFunction, isLocalModule, LOCAL_IMPORT, moduleContext, moduleText } from '../dependence/modules.js';
 import { bindParameters, EMPTY_ENV, type Delay } from '../evaluate.js';
 import type { Wait } from '../model.js';
-import { findVariable, namesBoundToMention, requiredModule, resolveId, type Binding } from '../scope.js';
+import { findVariable, namesBoundToMention, requiredModule, resolveFunctionId, resolveId, type Binding } from '../scope.js';
 import { describeSleep } from '../sleep.js';
 import { callbackFunction, collectWrites, declarationsFeeding, hasAwaitOrYield } from './common.js';
 import { intervalShape } from './interval.js';
@@ -122,8 +122,7 @@ function helperShape(fn: FunctionNode, ctx: FileContext, depth = 0): HelperShape
         // An async function that sleeps and calls itself again: `const check = async () => { await sleep(d); … check() }`.
         const self = enclosingFunction(node);
         const callee = unwrap(node.callee);
-        if (self && self.async && callee.type === T.Identifier && resolveId(callee, ctx).kind === 'function' &&
-            (resolveId(callee, ctx) as { node: FunctionNode }).node === self) {
+        if (self && self.async && callee.type === T.Identifier && resolveFunctionId(callee, ctx) === self) {
           const index = paramIndexCalledIn(self.body, fn, ctx);
           const sleep = index >= 0 ? firstSleep(self.body) : null;
           if (sleep) shape = { predicateIndex: index, sleep, delay: null, ctx };
@@ -287,16 +286,13 @@ function intervalArgument(call: TSESTree.CallExpression, keys: readonly string[]
 function mayBeHelper(fn: FunctionNode, ctx: FileContext): boolean {
   if (fn.params.length === 0) return false;
   const [start, end] = fn.body.range;
-  const words = { await: wordsOf(ctx, 'await'), loop: wordsOf(ctx, 'loop'), timer: wordsOf(ctx, 'timer') };
-  const within = (offsets: readonly number[]) => anyWithin(offsets, start, end);
-  const polls = (within(words.await) && within(words.loop)) || within(words.timer);
+  const within = (kind: 'await' | 'loop' | 'timer') => anyWithin(wordsOf(ctx, kind), start, end);
+  const polls = (within('await') && within('loop')) || within('timer');
   if (!polls) return false;
   const body = ctx.sourceCode.text.slice(start, end);
   return fn.params.some((p) => p.type === T.Identifier && body.includes(`${p.name}(`));
 }
 
-
-/** Offsets of the words a polling helper's body must hold, found in one pass over the file. */
 /** A polling helper is called by name with a predicate, inline or by name; a call with neither polls nothing. */
 function mayCallHelper(call: TSESTree.CallExpression): boolean {
   const callee = unwrap(call.callee);
@@ -306,7 +302,6 @@ function mayCallHelper(call: TSESTree.CallExpression): boolean {
     return isFunction(u) || u.type === T.Identifier;
   });
 }
-
 
 /**
  * Per file, before any scope lookup: the names a polling helper may be called by: bound to a polling package or a

@@ -4,7 +4,7 @@ import { calleeName, contains, enclosingFunction, isFunction, staticPropertyName
 import type { FileContext } from '../context.js';
 import { EMPTY_ENV, isComputedDelay } from '../evaluate.js';
 import type { Exit, Wait } from '../model.js';
-import { findVariable, mayBindFunction, resolveFunctionId } from '../scope.js';
+import { findVariable, resolveFunctionId } from '../scope.js';
 import { collectWrites, declarationsFeeding, endsWith, hasAwaitOrYield, isFailureBranch, isLoggingCall } from './common.js';
 import { timerDelay } from './timers.js';
 
@@ -19,23 +19,11 @@ function memberName(fn: FunctionNode): string | null {
   return null;
 }
 
-/** The name a function is declared under: its own, or that of the `const` it initialises (through type casts). */
-function boundName(fn: FunctionNode): string | null {
-  if (fn.type !== T.ArrowFunctionExpression && fn.id) return fn.id.name;
-  let node: Node = fn;
-  while (node.parent && (node.parent.type === T.TSAsExpression || node.parent.type === T.TSSatisfiesExpression || node.parent.type === T.TSNonNullExpression || node.parent.type === T.TSTypeAssertion)) node = node.parent;
-  const parent = node.parent;
-  return parent?.type === T.VariableDeclarator && parent.init === node && parent.id.type === T.Identifier ? parent.id.name : null;
-}
-
 /** True when `callee` names `self`: its binding, or `this.name` for a method. */
 export function namesSelf(calleeNode: Node, self: FunctionNode, ctx: FileContext): boolean {
   const callee = unwrap(calleeNode);
-  if (callee.type === T.Identifier) {
-    // Only its own name or an alias can name it: other names need no resolution.
-    if (callee.name !== boundName(self) && !mayBindFunction(ctx, callee.name)) return false;
-    return resolveFunctionId(callee, ctx) === self;
-  }
+  // A name no declaration binds to a function is not looked up (see resolveFunctionId).
+  if (callee.type === T.Identifier) return resolveFunctionId(callee, ctx) === self;
   if (callee.type === T.MemberExpression && unwrap(callee.object).type === T.ThisExpression) {
     const name = staticPropertyName(callee);
     return name !== null && name === memberName(self);
