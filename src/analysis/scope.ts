@@ -194,7 +194,7 @@ function perName(
  * Whether the file may declare `name` anywhere: read off the text. A superset (see `mayBindAt`), so a name it rules
  * out is certainly not declared, and the scope manager is asked only about names some occurrence could bind.
  */
-function mayDeclare(ctx: FileContext, name: string): boolean {
+export function mayDeclare(ctx: FileContext, name: string): boolean {
   return perName(ctx, 'declared-names', MAY_BIND, name, searchDeclaration);
 }
 

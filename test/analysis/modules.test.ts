@@ -1,12 +1,10 @@
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { parseForESLint } from '@typescript-eslint/parser';
-import type { TSESLint } from '@typescript-eslint/utils';
-import { SourceCode } from 'eslint';
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { getFileContext, type FileContext } from '../../src/analysis/context.js';
 import { clearModuleCache, exportedBinding, exportedFunction, moduleContext, moduleParseCount, moduleText } from '../../src/analysis/dependence/modules.js';
+import { parsedFile } from '../helpers/file-context.js';
 
 const root = mkdtempSync(join(tmpdir(), 'sleepless-modules-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -25,9 +23,7 @@ function project(files: Record<string, string>): string {
 
 /** The context of a linted file at `filename` (its text does not matter: only its location does). */
 function linted(filename: string | undefined, text = 'export {};'): FileContext {
-  const result = parseForESLint(text, { filePath: filename ?? 'file.ts', sourceType: 'module', range: true, loc: true, tokens: true, comment: true });
-  const sourceCode = new SourceCode({ text, ast: result.ast as never, scopeManager: result.scopeManager as never, visitorKeys: result.visitorKeys as never, parserServices: result.services as never });
-  return getFileContext(sourceCode as unknown as TSESLint.SourceCode, {}, filename);
+  return parsedFile(text, filename).ctx;
 }
 
 /** The function `name` of `specifier` as seen from `dir/main.ts`, as its source text; null when none is found. */

@@ -1,45 +1,22 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseForESLint } from '@typescript-eslint/parser';
-import type { TSESLint } from '@typescript-eslint/utils';
-import { SourceCode } from 'eslint';
 import { describe, expect, it } from 'vitest';
-import { getFileContext } from '../../src/analysis/context.js';
-import { mayBindFunction, resolveName } from '../../src/analysis/scope.js';
+import { mayBindFunction, mayDeclare, resolveName } from '../../src/analysis/scope.js';
 import { bindingIndex, MAY_BIND, MAY_BIND_FUNCTION, mayBindAt, wordOffsets } from '../../src/analysis/words.js';
+import { parsedFile } from '../helpers/file-context.js';
 
 // `mayBindAt` lets the analysis skip the scope manager for a name that no occurrence could bind (oxlint analyses
 // scopes only on demand, and that analysis cost more than the rules' own work). It must be a superset: every name a
 // declaration binds has an occurrence it accepts. Checked against typescript-eslint's scope manager.
 
-function parse(text: string, file = 'file.tsx') {
-  const result = parseForESLint(text, { filePath: file, sourceType: 'module', ecmaVersion: 'latest', range: true, loc: true, jsx: file.endsWith('x') });
-  // Parent links, as ESLint sets them before rules run (the resolution follows them).
-  const stack: { type: string; parent?: unknown }[] = [result.ast];
-  while (stack.length > 0) {
-    const node = stack.pop()!;
-    for (const key of result.visitorKeys[node.type] ?? []) {
-      const value = (node as unknown as Record<string, unknown>)[key];
-      for (const child of Array.isArray(value) ? value : [value]) {
-        if (child && typeof (child as { type?: unknown }).type === 'string') {
-          (child as { parent?: unknown }).parent = node;
-          stack.push(child as { type: string });
-        }
-      }
-    }
-  }
-  return result;
-}
-
-function mayDeclare(text: string, name: string): boolean {
+/** Whether some occurrence of `name` may bind it, by `mayBindAt` alone (for snippets that are not whole programs). */
+function anyOccurrenceMayBind(text: string, name: string): boolean {
   return wordOffsets(text, name).some((at) => mayBindAt(text, at, name.length));
 }
 
 /** Names the scope manager resolves to a function of `text` that `mayBindFunction` rules out (must be none). */
 function missedFunctions(text: string, file = 'file.ts'): string[] {
-  const result = parse(text, file);
-  const sourceCode = new SourceCode({ text, ast: result.ast as never, scopeManager: result.scopeManager as never, visitorKeys: result.visitorKeys as never });
-  const ctx = getFileContext(sourceCode as unknown as TSESLint.SourceCode, {}, file);
+  const { result, ctx } = parsedFile(text, file);
   // As the analysis builds it: `name: Type` counts only where types can be written.
   const index = bindingIndex(text, !/\.[cm]?jsx?$/.test(file));
   const out = new Set<string>();
@@ -59,13 +36,13 @@ function missedFunctions(text: string, file = 'file.ts'): string[] {
 
 /** Declared names of `text` that no occurrence is accepted for (must be none). */
 function missed(text: string, file?: string): string[] {
-  const { scopeManager } = parse(text, file);
+  const { result: { scopeManager }, ctx } = parsedFile(text, file);
   const index = bindingIndex(text);
   const out = new Set<string>();
   for (const scope of scopeManager!.scopes) {
     for (const variable of scope.variables) {
       if (variable.defs.length === 0) continue;
-      if (!mayDeclare(text, variable.name)) out.add(variable.name);
+      if (!mayDeclare(ctx, variable.name)) out.add(variable.name);
       // The one-pass index of very large files says the same.
       if (!((index.get(variable.name) ?? 0) & MAY_BIND)) out.add(`${variable.name} (index)`);
     }
@@ -140,13 +117,13 @@ describe('mayBindAt: references it rules out', () => {
     ['a word that is not a declaration keyword before it', 'return undefined; typeof undefined;', 'undefined'],
     ['a tagged template', 'Date`x`;', 'Date'],
   ])('%s', (_title, text, name) => {
-    expect(mayDeclare(text, name)).toBe(false);
+    expect(anyOccurrenceMayBind(text, name)).toBe(false);
   });
 
   it('keeps an arrow parameter, a generator name and a declared function name though `(` or `=>` follows', () => {
-    expect(mayDeclare('const f = Date => 1;', 'Date')).toBe(true);
-    expect(mayDeclare('function* Date() {}', 'Date')).toBe(true);
-    expect(mayDeclare('function Date() {}', 'Date')).toBe(true);
-    expect(mayDeclare('async Date() {}', 'Date')).toBe(false);
+    expect(anyOccurrenceMayBind('const f = Date => 1;', 'Date')).toBe(true);
+    expect(anyOccurrenceMayBind('function* Date() {}', 'Date')).toBe(true);
+    expect(anyOccurrenceMayBind('function Date() {}', 'Date')).toBe(true);
+    expect(anyOccurrenceMayBind('async Date() {}', 'Date')).toBe(false);
   });
 });
