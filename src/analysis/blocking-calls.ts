@@ -8,7 +8,7 @@ import { isLoggingCall } from './shapes/common.js';
 import { perFile, type FileContext } from './context.js';
 import { exportedFunction, isLocalModule, moduleContext, moduleText } from './dependence/modules.js';
 import { describeDelay, EMPTY_ENV, type Delay } from './evaluate.js';
-import { importsSleepyLocal, mayBusyWait, SYNC_SLEEP_NAME } from './gate.js';
+import { importsSleepyLocal, isSyncSleepName, mayBusyWait } from './gate.js';
 import { resolveId } from './scope.js';
 
 /**
@@ -57,10 +57,10 @@ function findCandidateNames(ctx: FileContext): ReadonlyMap<string, FunctionNode 
         if (d.id.type !== T.Identifier || !d.init) continue;
         const init = unwrap(d.init);
         if ((clock || primitive) && (init.type === T.ArrowFunctionExpression || init.type === T.FunctionExpression)) names.set(d.id.name, init);
-        else if (relative && SYNC_SLEEP_NAME.test(d.id.name) && /require/.test(ctx.text(init))) names.set(d.id.name, null);
+        else if (relative && isSyncSleepName(d.id.name) && /require/.test(ctx.text(init))) names.set(d.id.name, null);
       }
     } else if (statement.type === T.ImportDeclaration && relative && isLocalModule(statement.source.value)) {
-      for (const specifier of statement.specifiers) if (SYNC_SLEEP_NAME.test(specifier.local.name)) names.set(specifier.local.name, null);
+      for (const specifier of statement.specifiers) if (isSyncSleepName(specifier.local.name)) names.set(specifier.local.name, null);
     }
   }
   return names;

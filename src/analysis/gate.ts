@@ -53,8 +53,20 @@ export function mayBusyWait(text: string): boolean {
 const LOOP_PAREN = /\b(?:while|for)\s*\(/;
 const CLOCK = /Date\.now|performance\.now|new Date|getTime\(/;
 
-/** Names that say a helper passes time synchronously. */
-export const SYNC_SLEEP_NAME = /sleep|delay|wait|pause|block|hold|spin|busy/i;
+/** Words that say a helper passes time synchronously, each a whole part of a name (`sleepSync`, `busy_wait`, `msleep`). */
+const SYNC_SLEEP_PART = /^(?:[mun]?sleep(?:s|ing)?|delay(?:s|ed)?|wait(?:s|ing)?|pause|block(?:s|ing)?|hold|spin(?:s|ning)?|busy)$/;
+/** Where a name splits into parts: `_`, `$` and digits, and a lower-case letter before an upper-case one. */
+const NAME_PARTS = /[^A-Za-z]+|(?<=[a-z])(?=[A-Z])/;
+/** Any of those words anywhere (a quick test before the parts are split). */
+const SLEEP_WORD = /sleep|delay|wait|pause|block|hold|spin|busy/i;
+
+/** Whether a name says it passes time: `sleep`, `sleepSync`, `blockFor`, `SLEEP_MS`, but not `isAwaitExpression` or `threshold`. */
+export function isSyncSleepName(name: string): boolean {
+  if (!SLEEP_WORD.test(name)) return false;
+  for (const part of name.split(NAME_PARTS)) if (SYNC_SLEEP_PART.test(part.toLowerCase())) return true;
+  return false;
+}
+const IDENTIFIER = /[A-Za-z_$][\w$]*/g;
 
 /** Every specifier of a project module, where an import or require names it. */
 const LOCAL_SPECIFIER = new RegExp(LOCAL_IMPORT.source, 'g');
@@ -65,7 +77,8 @@ export function importsSleepyLocal(text: string): boolean {
   for (let match = LOCAL_SPECIFIER.exec(text); match; match = LOCAL_SPECIFIER.exec(text)) {
     // The statement before the specifier, within 2,000 characters (a search bounded per import, however long the file).
     const window = text.slice(Math.max(0, match.index - 2000), match.index);
-    if (SYNC_SLEEP_NAME.test(window.slice(Math.max(window.lastIndexOf(';'), window.lastIndexOf('import'), 0)))) return true;
+    const statement = window.slice(Math.max(window.lastIndexOf(';'), window.lastIndexOf('import'), 0));
+    if (SLEEP_WORD.test(statement) && (statement.match(IDENTIFIER) ?? []).some(isSyncSleepName)) return true;
   }
   return false;
 }

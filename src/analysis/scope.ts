@@ -157,8 +157,13 @@ export function resolveFunctionId(identifier: TSESTree.Identifier, ctx: FileCont
   return binding.kind === 'function' ? binding.node : null;
 }
 
-/** Above this many characters, one pass indexes every word (see `bindingIndex`) rather than a search per name. */
+/**
+ * In a text longer than this, once a file has been asked about `SEARCHES_BEFORE_INDEX` names, one pass indexes every
+ * word (see `bindingIndex`) instead of a search per name: a bundle is usually asked about a few dozen names (a pass
+ * would cost more than their searches), the TypeScript compiler about thousands.
+ */
 const INDEX_ABOVE = 200_000;
+const SEARCHES_BEFORE_INDEX = 48;
 
 /** Whether the file can hold type annotations (`name: Type`): TypeScript, or a file whose language is not known. */
 function mayAnnotate(ctx: FileContext): boolean {
@@ -169,8 +174,9 @@ const indexOfFile = (ctx: FileContext) => bindingIndex(ctx.sourceCode.text, mayA
 const newMemo = () => new Map<string, boolean>();
 
 /**
- * One answer per file and name: from the file's binding index when the text is very long, else from `search` (a
- * look at the text for that name alone; module-level, so a memoised answer allocates nothing), memoised under `key`.
+ * One answer per file and name: from `search` (a look at the text for that name alone; module-level, so a memoised
+ * answer allocates nothing), memoised under `key`, or from the file's binding index once a very long text has been
+ * asked about many names.
  */
 function perName(
   ctx: FileContext,
@@ -180,11 +186,12 @@ function perName(
   search: (text: string, name: string, ctx: FileContext) => boolean,
 ): boolean {
   const text = ctx.sourceCode.text;
-  if (text.length > INDEX_ABOVE) return ((perFile(ctx, 'binding-index', indexOfFile).get(name) ?? 0) & flag) !== 0;
   const memo = perFile(ctx, key, newMemo);
   let known = memo.get(name);
   if (known === undefined) {
-    known = search(text, name, ctx);
+    known = text.length > INDEX_ABOVE && memo.size >= SEARCHES_BEFORE_INDEX
+      ? ((perFile(ctx, 'binding-index', indexOfFile).get(name) ?? 0) & flag) !== 0
+      : search(text, name, ctx);
     memo.set(name, known);
   }
   return known;

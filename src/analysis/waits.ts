@@ -9,7 +9,7 @@ import type { Delay } from './evaluate.js';
 import { mayPollWithin } from './gate.js';
 import { judgeWait } from './judge.js';
 import type { Judgement, Wait } from './model.js';
-import { helperCallShape, mayCallPollingHelper, mayHaveHelpers } from './shapes/helper-call.js';
+import { helperCallShape, mayCallPollingHelper } from './shapes/helper-call.js';
 import { intervalShape } from './shapes/interval.js';
 import { guardShapes, loopShape } from './shapes/loop.js';
 import { rearmShape } from './shapes/rearm.js';
@@ -72,7 +72,7 @@ export function describeGuardWaits(loop: LoopNode, ctx: FileContext): LoopWait[]
 export function describeTimerWait(call: TSESTree.CallExpression, ctx: FileContext): TimerWait | null {
   const timer = timerFunction(call.callee, ctx);
   // Most calls are neither timers nor candidates for a polling helper: answer those without the cache.
-  if (timer === null && !(mayHaveHelpers(ctx) && mayCallPollingHelper(call, ctx)) && !mayRecurse(call, ctx)) return null;
+  if (timer === null && !mayCallPollingHelper(call, ctx) && !mayRecurse(call, ctx)) return null;
   const cache = ctx.cache<TimerWait | null>('timer-wait');
   if (cache.has(call)) return cache.get(call)!;
   let wait: Wait | null = null;

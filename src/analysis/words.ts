@@ -16,6 +16,32 @@ export function wordOffsets(text: string, word: string, into: number[] = []): nu
   return into;
 }
 
+/**
+ * Offsets of any of `words` as whole identifiers, ascending: a search per word for a few, else one pass over the
+ * text's words (a long list in a long text, where a search per word would cost more).
+ */
+export function offsetsOfWords(text: string, words: ReadonlySet<string>): number[] {
+  const into: number[] = [];
+  if (words.size <= SEARCH_PER_WORD) {
+    for (const word of words) wordOffsets(text, word, into);
+    return words.size > 1 ? into.sort((a, b) => a - b) : into;
+  }
+  const length = text.length;
+  let i = 0;
+  while (i < length) {
+    if (!isWordChar(text.charCodeAt(i))) {
+      i++;
+      continue;
+    }
+    let end = i + 1;
+    while (end < length && isWordChar(text.charCodeAt(end))) end++;
+    if (words.has(text.slice(i, end))) into.push(i);
+    i = end;
+  }
+  return into;
+}
+const SEARCH_PER_WORD = 24;
+
 /** The first offset at or after `at` (binary search), or Infinity. */
 export function firstAtOrAfter(offsets: readonly number[], at: number): number {
   let low = 0;

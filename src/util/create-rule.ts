@@ -17,8 +17,9 @@ type RuleDefinition<Options extends readonly unknown[], MessageIds extends strin
 /**
  * Defines a rule with its docs URL and its options merged over `meta.defaultOptions`, like typescript-eslint's
  * `RuleCreator`, but without its per-file deep clone of the defaults: `create` runs once per file and rule, and
- * our options are one flat object (arrays and booleans), so a shallow merge says the same. The merged options
- * are frozen, so no rule can change what the next file sees.
+ * our options are one flat object (arrays and booleans), so a shallow merge says the same. Options merged here are
+ * frozen, so no rule can change what the next file sees; options ESLint has already completed (a new array per file)
+ * are used as they are.
  */
 export function createRule<Options extends readonly unknown[], MessageIds extends string>({
   name,
@@ -36,8 +37,12 @@ export function createRule<Options extends readonly unknown[], MessageIds extend
       const given = context.options as readonly unknown[];
       let options = given.length === 0 ? frozenDefaults : merged.get(given);
       if (options === undefined) {
-        options = mergeOptions(frozenDefaults, given);
-        merged.set(given, options);
+        // ESLint 9.15+ merges `meta.defaultOptions` itself, into a new array per file: nothing left to add then.
+        if (covers(given, frozenDefaults)) options = given;
+        else {
+          options = mergeOptions(frozenDefaults, given);
+          merged.set(given, options);
+        }
       }
       return create(context, options as unknown as Options);
     },
@@ -55,6 +60,21 @@ function mergeOptions(defaults: readonly unknown[], given: readonly unknown[]): 
     else merged.push(value);
   }
   return Object.freeze(merged);
+}
+
+/** Whether `given` already holds every default: each default object's keys are all in the given one. */
+function covers(given: readonly unknown[], defaults: readonly unknown[]): boolean {
+  if (given.length < defaults.length) return false;
+  for (let i = 0; i < defaults.length; i++) {
+    const fallback = defaults[i];
+    const value = given[i];
+    if (value === undefined) return false;
+    if (isPlainObject(fallback)) {
+      if (!isPlainObject(value)) return false;
+      for (const key in fallback) if (!(key in value)) return false;
+    }
+  }
+  return true;
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

@@ -2,7 +2,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { mayBindFunction, mayDeclare, resolveName } from '../../src/analysis/scope.js';
-import { bindingIndex, MAY_BIND, MAY_BIND_FUNCTION, mayBindAt, wordOffsets } from '../../src/analysis/words.js';
+import { memberFunctions, mayDefineMember } from '../../src/analysis/dependence/functions.js';
+import { bindingIndex, MAY_BIND, MAY_BIND_FUNCTION, mayBindAt, offsetsOfWords, wordOffsets } from '../../src/analysis/words.js';
 import { parsedFile } from '../helpers/file-context.js';
 
 // `mayBindAt` lets the analysis skip the scope manager for a name that no occurrence could bind (oxlint analyses
@@ -125,5 +126,63 @@ describe('mayBindAt: references it rules out', () => {
     expect(anyOccurrenceMayBind('function* Date() {}', 'Date')).toBe(true);
     expect(anyOccurrenceMayBind('function Date() {}', 'Date')).toBe(true);
     expect(anyOccurrenceMayBind('async Date() {}', 'Date')).toBe(false);
+  });
+});
+
+describe('offsetsOfWords: every occurrence of any of the words', () => {
+  it('says what a search per word says, with few words and with many', () => {
+    const text = readFileSync('src/analysis/scope.ts', 'utf8');
+    const few = new Set(['name', 'ctx', 'text']);
+    const many = new Set([...text.matchAll(/[A-Za-z_$][\w$]*/g)].map((m) => m[0]).filter((_, i) => i % 7 === 0));
+    expect(many.size).toBeGreaterThan(30);
+    for (const words of [few, many]) {
+      const expected = [...words].flatMap((word) => wordOffsets(text, word)).sort((a, b) => a - b);
+      expect(offsetsOfWords(text, words)).toEqual(expected);
+    }
+    expect(offsetsOfWords('a ab ba a$ a', new Set(['a']))).toEqual([0, 11]);
+  });
+});
+
+describe('mayDefineMember: the text gate before the walk for member functions', () => {
+  it('accepts every member function of this repository’s sources, tests and examples', () => {
+    const files: string[] = [];
+    const walk = (dir: string) => {
+      for (const entry of readdirSync(dir, { withFileTypes: true })) {
+        const path = join(dir, entry.name);
+        if (entry.isDirectory()) {
+          if (entry.name !== 'node_modules') walk(path);
+        } else if (/\.(ts|tsx|js|mjs|cjs)$/.test(entry.name)) files.push(path);
+      }
+    };
+    for (const dir of ['src', 'test', 'examples', 'bench', 'scripts']) walk(dir);
+    let paths = 0;
+    const misses: string[] = [];
+    for (const file of files) {
+      let parsed;
+      try {
+        parsed = parsedFile(readFileSync(file, 'utf8'), file);
+      } catch {
+        continue; // a fixture that does not parse
+      }
+      for (const path of memberFunctions(parsed.ctx).keys()) {
+        paths++;
+        if (!mayDefineMember(parsed.ctx, path)) misses.push(`${file}: ${path}`);
+      }
+    }
+    expect(paths).toBeGreaterThan(20);
+    expect(misses).toEqual([]);
+  });
+
+  it.each([
+    ['an assignment', 'God.checkProcess = function () { return true; };', 'God.checkProcess', true],
+    ['a quoted key assigned', "api['isReady'] = () => ready;", 'api.isReady', true],
+    ['an object literal method', 'const state = { isIdle() { return idle; } };', 'state.isIdle', true],
+    ['an object literal key', "const state = { 'isIdle': () => idle };", 'state.isIdle', true],
+    ['a method only called', 'const seen = new Set(); while (!seen.has(x)) {}', 'seen.has', false],
+    ['a comparison, not an assignment', 'if (api.isReady == null || api.isReady === x) {}', 'api.isReady', false],
+    ['a key of an object the root is not', 'const other = { has() {} }; set.has(x);', 'set.has', false],
+  ])('%s', (_title, text, path, expected) => {
+    const { ctx } = parsedFile(text);
+    expect(mayDefineMember(ctx, path)).toBe(expected);
   });
 });

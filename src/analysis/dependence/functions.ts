@@ -2,7 +2,8 @@ import type { TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES as T } from '@typescript-eslint/types';
 import { isFunction, pathOf, pushChildren, rootOf, staticPropertyName, unwrap, walkSameFunction, type FunctionNode, type Node } from '../ast.js';
 import { perFile, type FileContext } from '../context.js';
-import { findVariable, isGlobalAt, resolveFunctionId, resolveId } from '../scope.js';
+import { findVariable, isGlobalAt, mayDeclare, resolveFunctionId, resolveId } from '../scope.js';
+import { wordOffsets } from '../words.js';
 
 /**
  * What a function of this file reads when a condition calls it, judged by its body:
@@ -48,7 +49,7 @@ export function calledFunction(call: TSESTree.CallExpression, ctx: FileContext):
     // A member of an import or a global is not defined here.
     if (variable && variable.defs[0]?.type === 'ImportBinding') return null;
   }
-  return memberFunctions(ctx).get(path) ?? null;
+  return mayDefineMember(ctx, path) ? memberFunctions(ctx).get(path) ?? null : null;
 }
 
 function classMethod(member: TSESTree.MemberExpression, name: string): FunctionNode | null {
@@ -66,8 +67,57 @@ function classMethod(member: TSESTree.MemberExpression, name: string): FunctionN
   return null;
 }
 
+/**
+ * Cheap, on the text, before the walk of `memberFunctions`: whether this file may define `path` as a member function.
+ * Its last name must be assigned somewhere (`….b = `, `…['b'] = `), or the path must be `a.b` with `b` written as an
+ * object's key or method (`b:`, `b(`, not after a `.`) and `a` declared. A superset; memoised per file and path.
+ */
+export function mayDefineMember(ctx: FileContext, path: string): boolean {
+  const memo = perFile(ctx, 'member-paths', () => new Map<string, boolean>());
+  let known = memo.get(path);
+  if (known === undefined) {
+    const dot = path.lastIndexOf('.');
+    const key = path.slice(dot + 1);
+    const root = path.slice(0, dot);
+    if (dot <= 0 || !WORD.test(key)) known = true;
+    else {
+      const uses = keyUses(ctx.sourceCode.text, key);
+      known = (uses & ASSIGNED) !== 0 || ((uses & KEYED) !== 0 && !/[.[]/.test(root) && mayDeclare(ctx, root));
+    }
+    memo.set(path, known);
+  }
+  return known;
+}
+
+const WORD = /^[\w$]+$/;
+const ASSIGNED = 1;
+const KEYED = 2;
+
+/**
+ * How `word` is written: followed by `=` (not `==` or `=>`), past closing quotes, brackets or `!` (`ASSIGNED`); or,
+ * not after a `.`, followed by `:` or `(` (`KEYED`: an object's key or method, or a plain call).
+ */
+function keyUses(text: string, word: string): number {
+  let uses = 0;
+  for (const at of wordOffsets(text, word)) {
+    let i = at + word.length;
+    while (i < text.length && (AFTER_KEY.includes(text[i]!) || SPACE.test(text[i]!))) i++;
+    const next = text[i];
+    if (next === '=' && text[i + 1] !== '=' && text[i + 1] !== '>') uses |= ASSIGNED;
+    else if (next === ':' || next === '(') {
+      let before = at - 1;
+      while (before >= 0 && (SPACE.test(text[before]!) || text[before] === '\'' || text[before] === '"')) before--;
+      if (text[before] !== '.') uses |= KEYED;
+    }
+    if (uses === (ASSIGNED | KEYED)) break;
+  }
+  return uses;
+}
+const AFTER_KEY = '\'"`])!';
+const SPACE = /\s/;
+
 /** `a.b = function …` and `const a = { b() {…} }` of this file, by member path (one walk per file, on first use). */
-function memberFunctions(ctx: FileContext): ReadonlyMap<string, FunctionNode> {
+export function memberFunctions(ctx: FileContext): ReadonlyMap<string, FunctionNode> {
   return perFile(ctx, 'member-functions', collectMemberFunctions);
 }
 

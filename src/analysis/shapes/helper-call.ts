@@ -13,7 +13,7 @@ import { loopExits } from './loop.js';
 import { rearmExits } from './rearm.js';
 import { timerDelay, timerFunction } from './timers.js';
 import { POLLING_PACKAGE_MENTION, POLLING_PACKAGES } from '../dependence/packages.js';
-import { anyWithin, wordOffsets } from '../words.js';
+import { anyWithin, isWordChar, offsetsOfWords, wordOffsets } from '../words.js';
 import { wordsOf } from '../gate.js';
 
 /** Interval options of home-made helpers: only an options object says which argument is the interval. */
@@ -371,40 +371,37 @@ function findHelperCandidates(ctx: FileContext): HelperCandidates {
       }
     }
   }
-  for (const name of modules) names.add(name);
+  // A whole module's function polls only under a polling name (see helperCallShape): `waitFor(…)` for a default
+  // import named so, or `utils.waitFor(…)`. Other module names (`baseFlatten(…)` in a file of many requires) are no
+  // candidates, and seed no search for wrappers.
+  for (const name of modules) if (POLLISH_NAME.test(name) || callsPollishMember(text, name)) names.add(name);
   // Wrappers (`(fn) => waitUntil(fn, 50)`) of a name found so far, and wrappers of those: only the parts of the tree
-  // that mention one are entered. With many names or a very long text (a bundle), a search per name would cost more
-  // than one walk that keeps every wrapper, of whatever it wraps.
-  if (names.size > 32 || text.length > 200_000) {
-    if (names.size === 0) return { names, modules };
-    // One walk keeps every wrapper with the name it calls; then wrappers of a candidate (and of those) join it.
-    const targets = new Map<string, string>();
-    collectFunctions(ctx, () => true, (fn, name) => {
-      const target = wrapsCall(fn) ? wrappedRoot(fn) : null;
-      if (target !== null && !targets.has(name)) targets.set(name, target);
-      return false;
-    }, new Set(), names);
-    for (let round = 0, grew = true; round < 3 && grew; round++) {
-      grew = false;
-      for (const [name, target] of targets) {
-        if (!names.has(name) && names.has(target)) {
-          names.add(name);
-          grew = true;
-        }
-      }
-    }
-    return { names, modules };
-  }
-  for (let round = 0, found = names; round < 3 && found.size > 0; round++) {
-    const offsets: number[] = [];
-    for (const name of found) wordOffsets(text, name, offsets);
-    offsets.sort((a, b) => a - b);
+  // that mention one are entered, so a bundle costs a walk of the few functions around those names, not of its tree.
+  for (let round = 0, found: ReadonlySet<string> = names; round < 3 && found.size > 0; round++) {
+    const offsets = offsetsOfWords(text, found);
     const added = new Set<string>();
     collectFunctions(ctx, (start, end) => anyWithin(offsets, start, end), wrapsCall, added, names);
     for (const name of added) names.add(name);
     found = added;
   }
   return { names, modules };
+}
+
+const QUOTES = '\'"`';
+
+/** Whether `name` is written before `.`, `?.` or `['` and a name that says it polls (`utils.waitFor`) anywhere in the text. */
+function callsPollishMember(text: string, name: string): boolean {
+  for (const at of wordOffsets(text, name)) {
+    let i = at + name.length;
+    if (text[i] === '?') i++;
+    // `utils.waitFor`, `utils?.waitFor`, `utils['waitFor']`
+    if (text[i] === '[' && QUOTES.includes(text[i + 1]!)) i++;
+    else if (text[i] !== '.') continue;
+    let end = ++i;
+    while (end < text.length && isWordChar(text.charCodeAt(end))) end++;
+    if (end > i && POLLISH_NAME.test(text.slice(i, end))) return true;
+  }
+  return false;
 }
 
 /**
@@ -444,29 +441,12 @@ function requiredSource(init: Node): string | null {
   return requiredModule(n.type === T.MemberExpression ? n.object : n);
 }
 
-/** The name at the root of what a wrapper calls (`base` in `(fn) => base(fn, 50)` or `utils.base(fn)`), or null. */
-function wrappedRoot(fn: FunctionNode): string | null {
-  const body = fn.body.type === T.BlockStatement ? (fn.body.body[0] as TSESTree.ReturnStatement).argument : fn.body;
-  const call = body ? unwrap(body) : null;
-  if (call?.type !== T.CallExpression) return null;
-  const callee = unwrap(call.callee);
-  const root = callee.type === T.MemberExpression ? unwrap(callee.object) : callee;
-  return root.type === T.Identifier ? root.name : null;
-}
-
 function wrapsCall(fn: FunctionNode): boolean {
   if (fn.params.length === 0) return false;
   const body = fn.body.type === T.BlockStatement
     ? fn.body.body.length === 1 && fn.body.body[0]!.type === T.ReturnStatement ? fn.body.body[0]!.argument : null
     : fn.body;
   return !!body && unwrap(body).type === T.CallExpression;
-}
-
-/** Whether any call of this file can be a polling helper's: one is declared, imported, or defined here. */
-export function mayHaveHelpers(ctx: FileContext): boolean {
-  if (declaresAny(ctx.polling)) return true;
-  const candidates = helperCandidates(ctx);
-  return candidates.names.size > 0;
 }
 
 /** Cheap, before any scope lookup or memo: whether `call` can be a call of a polling helper at all. */
