@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { NOT_POLLING_PACKAGES, POLLING_PACKAGES } from '../../src/analysis/dependence/packages.js';
+import { POLLISH_NAME } from '../../src/analysis/shapes/helper-call.js';
 
 describe('POLLING_PACKAGES', () => {
   it.each([...POLLING_PACKAGES])('%s: every call can be read (predicate, interval, exports)', (_name, pkg) => {
@@ -12,6 +13,12 @@ describe('POLLING_PACKAGES', () => {
     // A default of 0 would mean "spins"; only a required interval argument (first, before the predicate) has it.
     if (pkg.defaultMs === 0) expect(pkg.positional).toBeLessThan(pkg.predicateIndex);
     if (pkg.member !== undefined) expect(pkg.exports.has('default')).toBe(false);
+  });
+
+  it('every export is `default` or named for polling (method calls with any other name are ruled out before the candidates)', () => {
+    for (const pkg of POLLING_PACKAGES.values()) {
+      for (const name of pkg.exports) expect(name === 'default' || POLLISH_NAME.test(name)).toBe(true);
+    }
   });
 
   it('no package is both in the table and left out', () => {

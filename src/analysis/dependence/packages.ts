@@ -5,7 +5,8 @@
 export interface PollingPackage {
   /**
    * The exports that poll: `default` for the default export (or CommonJS `module.exports` itself); with
-   * `member`, the methods of that export (`vi.waitFor`).
+   * `member`, the methods of that export (`vi.waitFor`). Each is `default` or a name that says it polls
+   * (`POLLISH_NAME` in shapes/helper-call.ts): a method call under any other name is ruled out before any lookup.
    */
   readonly exports: ReadonlySet<string>;
   /** The argument that is the predicate. */

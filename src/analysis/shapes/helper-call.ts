@@ -20,7 +20,7 @@ import { wordsOf } from '../gate.js';
 const INTERVAL_KEYS = ['interval', 'intervalBetweenAttempts', 'pollInterval', 'pollingInterval', 'intervalMs', 'delay', 'every', 'step'];
 
 /** Words the name of a polling helper of another module holds. */
-const POLLISH_NAME = /wait|until|poll|eventual|retry|check|ensure|expect|await|sleep|settle|ready|idle|drain/i;
+export const POLLISH_NAME = /wait|until|poll|eventual|retry|check|ensure|expect|await|sleep|settle|ready|idle|drain/i;
 
 /** Names a home-made polling helper commonly has (`waitFor`, `sleepUntil`, `eventually`, `pollUntil`). */
 const POLLING_HELPER_NAME = /^(waitFor|waitUntil|sleepUntil|pollUntil|retryUntil|until|eventually|waitForCondition|waitForExpect|waitForAssertion|poll)$/;
@@ -453,10 +453,15 @@ function wrapsCall(fn: FunctionNode): boolean {
 export function mayCallPollingHelper(call: TSESTree.CallExpression, ctx: FileContext): boolean {
   if (!mayCallHelper(call)) return false;
   if (declaresAny(ctx.polling)) return true;
-  const candidates = helperCandidates(ctx);
   const callee = unwrap(call.callee);
+  // A method polls only as a package's or a project module's helper, whose names all say so (see resolveHelper):
+  // `vi.waitFor`, `utils.waitUntil`; `list.map(…)` and `emitter.on(…)` are answered before the file's candidates.
+  if (callee.type === T.MemberExpression) {
+    const method = staticPropertyName(callee);
+    if (method === null || (method !== 'default' && !POLLISH_NAME.test(method))) return false;
+  }
   const root = callee.type === T.Identifier ? callee : callee.type === T.MemberExpression ? unwrap(callee.object) : null;
-  return !!root && root.type === T.Identifier && candidates.names.has(root.name);
+  return !!root && root.type === T.Identifier && helperCandidates(ctx).names.has(root.name);
 }
 
 /** Reduces a call of a polling helper given a synchronous predicate to a wait; null for any other call. */
