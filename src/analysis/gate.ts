@@ -175,9 +175,17 @@ function findWords(ctx: FileContext, words: readonly string[]): number[] {
   return offsets;
 }
 
+/** A loop keyword as a loop begins: `for (`, `for await (`, `while (`, or before a comment (not `for` in prose). */
+function startsLoop(text: string, at: number): boolean {
+  let i = at + (text.startsWith('for', at) ? 3 : 5);
+  while (i < text.length && SPACE.test(text[i]!)) i++;
+  return text[i] === '(' || text[i] === '/' || text.startsWith('await', i);
+}
+const SPACE = /\s/;
+
 /** One compute function per kind, made once (see `perFile`). */
 const FIND_WORDS = {
   await: (ctx: FileContext) => findWords(ctx, WORDS.await),
-  loop: (ctx: FileContext) => findWords(ctx, WORDS.loop),
+  loop: (ctx: FileContext) => findWords(ctx, WORDS.loop).filter((at) => startsLoop(ctx.sourceCode.text, at)),
   timer: (ctx: FileContext) => findWords(ctx, WORDS.timer),
 };

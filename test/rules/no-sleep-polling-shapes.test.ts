@@ -55,6 +55,14 @@ ruleTester.run('no-sleep-polling (shapes of real code)', rule, {
     valid(`${SLEEP}import { existsSync } from 'node:fs';
     function locked(dir) { return existsSync(dir + '/.lock'); }
     export async function acquire(dir) { while (locked(dir)) await sleep(50); }`),
+    // --- a function of a third-party package that its package or name says probes a process, port, host or file
+    valid(`${SLEEP}import isRunning from 'is-running';
+    export async function reaped(pid) { while (isRunning(pid)) await sleep(100); }`),
+    valid(`${SLEEP}const { check } = require('tcp-port-used');
+    export function waitFree(port, done) { const id = setInterval(() => { if (!check(port)) { clearInterval(id); done(); } }, 100); }`),
+    valid(`${SLEEP}import { ping } from 'net-ping';
+    function up(host) { return ping(host); }
+    export async function ready(host) { while (!up(host)) await sleep(100); }`),
     valid(`${SLEEP}export class Lock { held() { return require('node:fs').existsSync(this.file); }
       async acquire() { while (this.held()) await sleep(50); } }`),
     // --- a condition over what the iteration itself writes
@@ -85,6 +93,13 @@ ruleTester.run('no-sleep-polling (shapes of real code)', rule, {
     valid(`${SLEEP}export async function fetched(api) { const id = await api.id(); while (true) { if (id) return id; await sleep(10); } }`),
   ],
   invalid: [
+    // --- any other package function reads what the condition passes it, or the package's own state
+    inv(`${SLEEP}import isEmpty from 'lodash/isEmpty.js';
+    export class Batcher { pending = []; async drain() { @@while (!isEmpty(this.pending)) await sleep(50); } }`, polled('!isEmpty(this.pending)', '50 ms')),
+    inv(`${SLEEP}const _ = require('lodash');
+    export async function settled(jobs) { @@while (_.some(jobs, (job) => !job.done)) await sleep(10); }`, polled('_.some(jobs, (job) => !job.done)', '10 ms')),
+    inv(`${SLEEP}import { getClient } from '@acme/sdk';
+    export async function started() { @@while (!getClient()) await sleep(50); }`, polled('!getClient()', '50 ms')),
     // --- setInterval callbacks that also count attempts or check a deadline, and give up
     inv(`export class Client { pending = 0; drained(timeout) {
       return new Promise((resolve) => {

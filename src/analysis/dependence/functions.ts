@@ -4,6 +4,8 @@ import { isFunction, pathOf, pushChildren, rootOf, staticPropertyName, unwrap, w
 import { perFile, type FileContext } from '../context.js';
 import { findVariable, isGlobalAt, mayDeclare, resolveFunctionId, resolveId } from '../scope.js';
 import { wordOffsets } from '../words.js';
+import { isBuiltin } from 'node:module';
+import { isLocalModule } from './modules.js';
 
 /**
  * What a function of this file reads when a condition calls it, judged by its body:
@@ -187,10 +189,28 @@ export function callIsRemote(call: TSESTree.CallExpression, ctx: FileContext, de
   const root = rootOf(callee);
   if (root?.type === T.Identifier && REMOTE_ROOTS.has(root.name) && isGlobal(root, ctx)) return true;
   if (name === 'then' || (call.callee.type === T.Identifier && call.callee.name === 'require')) return false;
+  if (callee.type === T.Identifier && callsPackageFunction(callee, ctx)) return true;
   if (depth >= MAX_DEPTH) return false;
   const fn = calledFunction(call, ctx);
   return fn !== null && functionReads(fn, ctx, depth + 1) === 'remote';
 }
+
+/**
+ * A function imported from a third-party package that probes something outside the process, as its package or its
+ * name says (`isRunning(pid)` from `is-running`, `check(port)` from `tcp-port-used`): its body is not in the
+ * project, and its answer changes with the OS or the network. Other package functions (`getClient()` of an SDK,
+ * `slash(path)`) are read like any call; Node's own modules are judged by name (`existsSync`, `process.kill`).
+ */
+function callsPackageFunction(callee: TSESTree.Identifier, ctx: FileContext): boolean {
+  const binding = resolveId(callee, ctx);
+  if (binding.kind !== 'module' && binding.kind !== 'export') return false;
+  const specifier = binding.module;
+  if (isLocalModule(specifier) || isBuiltin(specifier)) return false;
+  return PROBE_WORDS.test(`${specifier} ${callee.name} ${binding.kind === 'export' ? binding.name : ''}`);
+}
+
+/** What a package or function that asks the OS or the network is named for: processes, ports, hosts, files. */
+const PROBE_WORDS = /process|\bpid|\bps-|port|running|alive|reachable|online|ping|\bhost|tcp|udp|dns|socket|exists|\bfile/i;
 
 function isGlobal(id: TSESTree.Identifier, ctx: FileContext): boolean {
   const variable = findVariable(ctx.getScope(id), id.name);
