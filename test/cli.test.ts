@@ -159,6 +159,23 @@ export class Widget extends React.Component<Props> {
     expect(stdout).toContain(RULE); // the other file is still linted
   });
 
+  it('parses a .js file that no module can hold as CommonJS (a top-level return, `interface` as a name)', async () => {
+    const cjs = [
+      'const interface = 1;',
+      'let ready = false;',
+      'exports.start = () => { ready = true; };',
+      'exports.opened = async () => { while (!ready) await new Promise((r) => setTimeout(r, 100)); };',
+      'if (!module.parent) return;',
+    ].join('\n');
+    const dir = makeTree({ 'package.json': '{"name":"x"}', 'lib/worker.js': cjs, 'lib/broken.js': 'let = ;\n' });
+    const { code, stdout, stderr } = await run([], dir);
+    expect(code).toBe(2); // broken.js still cannot be parsed either way
+    expect(stderr).not.toContain('could not parse lib/worker.js');
+    expect(stderr).toContain('sleepless: could not parse lib/broken.js:1:1');
+    expect(stdout).toContain('lib/worker.js');
+    expect(stdout).toContain(RULE);
+  });
+
   it('never says "no findings" about a file it could not parse', async () => {
     const dir = makeTree({ 'src/broken.js': 'let = ;\n', 'src/ok.js': CLEAN_JS });
     const { code, stderr } = await run(['--format', 'json'], dir);

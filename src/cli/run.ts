@@ -126,6 +126,7 @@ function buildConfig(
   tsParser: Linter.Parser | undefined,
   tsconfigRootDir: string | undefined,
   ruleOptions: RuleOptions,
+  commonJs = false,
 ): Linter.Config[] {
   return [
     {
@@ -133,6 +134,7 @@ function buildConfig(
       files: JS_FILES,
       languageOptions: { parserOptions: { ecmaFeatures: { jsx: true } } },
     },
+    ...(commonJs ? [{ name: 'sleepless/cli/commonjs', files: ['**/*.js', '**/*.jsx'], languageOptions: { sourceType: 'commonjs' as const } }] : []),
     ...(tsParser
       ? [
           {
@@ -205,8 +207,7 @@ async function lintInChunks(eslint: ESLint, files: readonly string[], options: C
     if (showProgress) io.stderr.write(`\rsleepless: linted ${results.length}/${files.length} files\x1b[K`);
   }
   if (showProgress) io.stderr.write('\r\x1b[K');
-  if (fixed > 0) io.stderr.write(`sleepless: fixed ${plural(fixed, 'file')}\n`);
-  return results;
+  return { results, fixed };
 }
 
 /** Runs the `sleepless` command and resolves to its exit code; never throws. */
@@ -250,26 +251,41 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     // ESLint warns through process.emitWarning about the set-up it would use (an .eslintignore file in the tree,
     // for one). This command uses none of it, so those warnings are not the user's business here: the instance
     // keeps the function it was constructed with, and that one drops them.
-    const emitWarning = process.emitWarning;
-    let eslint: ESLint;
-    try {
-      process.emitWarning = () => {};
-      eslint = new ESLint({
-        cwd: commonAncestor([io.cwd, ...files]),
-        overrideConfigFile: true,
-        overrideConfig: buildConfig(options, tsParser, tsconfigRootDir, ruleOptions),
-        fix: options.fix,
-        globInputPaths: false,
-        errorOnUnmatchedPattern: false,
-        warnIgnored: false,
-        ruleFilter: ({ ruleId }) => ruleId.startsWith(PREFIX),
-      });
-    } finally {
-      process.emitWarning = emitWarning;
-    }
+    const makeEslint = (commonJs: boolean): ESLint => {
+      const emitWarning = process.emitWarning;
+      try {
+        process.emitWarning = () => {};
+        return new ESLint({
+          cwd: commonAncestor([io.cwd, ...files]),
+          overrideConfigFile: true,
+          overrideConfig: buildConfig(options, tsParser, tsconfigRootDir, ruleOptions, commonJs),
+          fix: options.fix,
+          globInputPaths: false,
+          errorOnUnmatchedPattern: false,
+          warnIgnored: false,
+          ruleFilter: ({ ruleId }) => ruleId.startsWith(PREFIX),
+        });
+      } finally {
+        process.emitWarning = emitWarning;
+      }
+    };
+    const eslint = makeEslint(false);
     let results: ESLint.LintResult[];
     try {
-      results = await lintInChunks(eslint, files, options, io);
+      const first = await lintInChunks(eslint, files, options, io);
+      results = first.results;
+      let fixed = first.fixed;
+      // ESLint parses a `.js` file as a module; one of a package without `"type": "module"` may be CommonJS that
+      // no module can hold (a top-level `return`, `interface` as a name). Those get one more try as CommonJS
+      // before they count as unparseable.
+      const retry = results.filter((r) => r.fatalErrorCount > 0 && /\.jsx?$/.test(r.filePath)).map((r) => r.filePath);
+      if (retry.length > 0) {
+        const again = await lintInChunks(makeEslint(true), retry, options, io);
+        const parsed = new Map(again.results.filter((r) => r.fatalErrorCount === 0).map((r) => [r.filePath, r]));
+        results = results.map((r) => parsed.get(r.filePath) ?? r);
+        fixed += again.fixed;
+      }
+      if (fixed > 0) io.stderr.write(`sleepless: fixed ${plural(fixed, 'file')}\n`);
     } catch (error) {
       const invalid = /Key "rules": Key "sleepless\/[\w-]+":?\s*([\s\S]*)/.exec((error as Error).message);
       if (!invalid) throw error;
