@@ -39,6 +39,10 @@ ruleTester.run('no-sleep-polling (shapes of real code)', rule, {
     valid(`${SLEEP}export async function guard(job) {
       while (Date.now() < job.deadline) { if (job.cancelled) { throw new Error('cancelled'); } await sleep(50); }
     }`),
+    // --- a cancellation check that returns instead of throwing also gives up
+    valid(`${SLEEP}export async function job(signal) {
+      for (let step = 0; step < 100; step++) { if (signal.aborted) { console.log('cancelled'); return; } await sleep(100); }
+    }`),
     // --- a cancellation flag beside a remote part: the loop waits for the remote part
     valid(`${SLEEP}export class Conn { closed = false; async flushOut() {
       while (!this.closed && this.socket.bufferedAmount > 0) await sleep(100);
@@ -55,6 +59,16 @@ ruleTester.run('no-sleep-polling (shapes of real code)', rule, {
     valid(`${SLEEP}import { existsSync } from 'node:fs';
     function locked(dir) { return existsSync(dir + '/.lock'); }
     export async function acquire(dir) { while (locked(dir)) await sleep(50); }`),
+    // --- a helper that awaits something else each round polls what it fetches, not memory
+    valid(`${SLEEP}export async function waitForResult(fetchOnce, accept, every = 200) {
+      for (;;) { const result = await fetchOnce(); if (accept(result)) return result; await sleep(every); }
+    }
+    export const seen = (broker) => waitForResult(() => broker.call('events'), (events) => events.length > 0);`),
+    valid(`${SLEEP}async function waitForCondition(pid, condition, maxWaitMs = 3000) {
+      const start = Date.now();
+      while (Date.now() - start < maxWaitMs) { const children = await listChildren(pid); if (condition(children)) return children; await sleep(100); }
+    }
+    export const spawned = (pid) => waitForCondition(pid, (c) => c.length > 0);`),
     // --- a function of a third-party package that its package or name says probes a process, port, host or file
     valid(`${SLEEP}import isRunning from 'is-running';
     export async function reaped(pid) { while (isRunning(pid)) await sleep(100); }`),

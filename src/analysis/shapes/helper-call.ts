@@ -107,9 +107,12 @@ function helperShape(fn: FunctionNode, ctx: FileContext, depth = 0): HelperShape
   const visit = (node: Node): void => {
     if (shape) return;
     if (node.type === T.WhileStatement || node.type === T.DoWhileStatement || node.type === T.ForStatement) {
-      const index = paramIndexCalled(withFeeding(loopExits(node, ctx).flatMap((e) => e.conditions), node, ctx), fn, ctx);
+      // The parameter the exits call, else one whose result a declaration feeding them holds (`const updated = fn()`).
+      const conditions = loopExits(node, ctx).flatMap((e) => e.conditions);
+      let index = paramIndexCalled(conditions, fn, ctx);
+      if (index < 0) index = paramIndexCalled(withFeeding(conditions, node, ctx), fn, ctx);
       const sleep = index >= 0 ? firstSleep(node.body) : null;
-      if (sleep) shape = { predicateIndex: index, sleep, delay: null, ctx };
+      if (sleep && !awaitsOther(node, sleep, fn.params[index]!, ctx)) shape = { predicateIndex: index, sleep, delay: null, ctx };
     }
     if (node.type === T.CallExpression) {
       const timer = timerFunction(node.callee, ctx);
@@ -125,7 +128,7 @@ function helperShape(fn: FunctionNode, ctx: FileContext, depth = 0): HelperShape
         if (self && self.async && callee.type === T.Identifier && resolveFunctionId(callee, ctx) === self) {
           const index = paramIndexCalledIn(self.body, fn, ctx);
           const sleep = index >= 0 ? firstSleep(self.body) : null;
-          if (sleep) shape = { predicateIndex: index, sleep, delay: null, ctx };
+          if (sleep && !awaitsOther(self.body, sleep, fn.params[index]!, ctx)) shape = { predicateIndex: index, sleep, delay: null, ctx };
         }
       }
     }
@@ -143,6 +146,28 @@ function helperShape(fn: FunctionNode, ctx: FileContext, depth = 0): HelperShape
   if (!shape && depth < 2) shape = wrapperShape(fn, ctx, depth);
   cache.set(fn, shape);
   return shape;
+}
+
+/**
+ * Whether each round of `root` awaits something besides its sleep and its predicate (`const children = await
+ * psTree(pid); if (condition(children))`, `res = await fn(); if (predicate(res))`): the predicate then tests what
+ * was fetched from elsewhere, and the helper polls that, not memory.
+ */
+function awaitsOther(root: Node, sleep: Node, predicate: Node, ctx: FileContext): boolean {
+  const name = predicate.type === T.Identifier ? predicate.name : null;
+  let other = false;
+  walkSameFunction(root, ctx.sourceCode.visitorKeys, (n) => {
+    if (other) return false;
+    if (n.type !== T.AwaitExpression || n.argument === sleep) return true;
+    let callsPredicate = false;
+    walkSameFunction(n.argument, ctx.sourceCode.visitorKeys, (c) => {
+      if (c.type === T.CallExpression && c.callee.type === T.Identifier && c.callee.name === name) callsPredicate = true;
+      return !callsPredicate;
+    });
+    if (!callsPredicate) other = true;
+    return false;
+  });
+  return other;
 }
 
 /** `function sleepUntil(cond, ms) { return base(cond, ms ?? 5000) }` around a known helper: polls as that one does. */

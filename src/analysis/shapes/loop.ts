@@ -53,6 +53,12 @@ function pathTests(node: Node, loop: Node): Node[] {
   return tests;
 }
 
+/** `signal.aborted`, `this.signal?.aborted`: whether an operation was cancelled, not what a wait waits for. */
+function isAbortCheck(test: Node): boolean {
+  const n = unwrap(test);
+  return n.type === T.MemberExpression && staticPropertyName(n) === 'aborted';
+}
+
 /**
  * The ways out of a loop: its test (unless constant), every `if` branch of its iteration that ends in a
  * `break`/`return`/`throw` (with the tests on the way there), and a `try` block that returns or breaks when its
@@ -69,7 +75,8 @@ export function loopExits(loop: LoopNode, ctx: FileContext): Exit[] {
         if (!branch) continue;
         const last = leavesLoop(branch, loop);
         if (!last) continue;
-        const kind = last.type === T.ThrowStatement || isFailureBranch(branch, ctx) ? 'failure' : 'success';
+        // A cancellation check (`if (signal.aborted) return`) gives up, whether it throws or returns.
+        const kind = last.type === T.ThrowStatement || isAbortCheck(n.test) || isFailureBranch(branch, ctx) ? 'failure' : 'success';
         exits.push({ conditions: [...pathTests(n, loop), n.test], kind });
       }
     }
