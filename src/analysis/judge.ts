@@ -1,5 +1,5 @@
 import { AST_NODE_TYPES as T } from '@typescript-eslint/types';
-import { unwrap, type Node } from './ast.js';
+import { pathOf, unwrap, walkSameFunction, type Node } from './ast.js';
 import type { FileContext } from './context.js';
 import { classifyAtom, conditionAtoms, readsWrittenPath, type Atom } from './dependence/atoms.js';
 import { smallestCover } from './shapes/common.js';
@@ -16,6 +16,8 @@ import { readsPromise } from './types.js';
 export function judgeWait(wait: Wait, ctx: FileContext): Judgement | null {
   const { iteration, delay } = wait;
   if (iteration.otherAwaits > 0 || delay.computed) return null;
+  // A quiet window ends after a time without change, not when something happens.
+  if (wait.exits.some((e) => e.kind === 'success' && e.conditions.some((c) => testsQuietCounter(c, wait.owner, ctx)))) return null;
 
   const polledByCondition: { condition: Node; atoms: Atom[]; loopTest: boolean }[] = [];
   for (const exit of wait.exits) {
@@ -69,4 +71,39 @@ function lastName(node: Node): string {
   if (n.type === T.Identifier) return n.name;
   if (n.type === T.MemberExpression && !n.computed && n.property.type === T.Identifier) return n.property.name;
   return '';
+}
+
+/**
+ * Whether `condition` tests a counter that `owner` (the iteration, or the timer callback) both counts up and sets back
+ * to zero: a quiet window (`if (seen === last) { if (++quiet >= n) done() } else { quiet = 0; last = seen }`), which
+ * waits for a stretch of time in which nothing happened.
+ */
+function testsQuietCounter(condition: Node, owner: Node, ctx: FileContext): boolean {
+  const tested = new Set<string>();
+  walkSameFunction(condition, ctx.sourceCode.visitorKeys, (n) => {
+    if (n.type === T.Identifier || n.type === T.MemberExpression) {
+      const path = pathOf(n);
+      if (path !== null) tested.add(path);
+      return n.type !== T.MemberExpression;
+    }
+    return undefined;
+  });
+  if (tested.size === 0) return false;
+  const counted = new Set<string>();
+  const reset = new Set<string>();
+  walkSameFunction(owner, ctx.sourceCode.visitorKeys, (n) => {
+    if (n.type === T.UpdateExpression && n.operator === '++') {
+      const path = pathOf(n.argument);
+      if (path !== null && tested.has(path)) counted.add(path);
+    } else if (n.type === T.AssignmentExpression) {
+      const path = pathOf(n.left);
+      if (path === null || !tested.has(path)) return undefined;
+      const right = unwrap(n.right);
+      if (n.operator === '+=') counted.add(path);
+      else if (n.operator === '=' && right.type === T.Literal && right.value === 0) reset.add(path);
+    }
+    return undefined;
+  });
+  for (const path of counted) if (reset.has(path)) return true;
+  return false;
 }

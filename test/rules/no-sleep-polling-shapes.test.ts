@@ -39,6 +39,14 @@ ruleTester.run('no-sleep-polling (shapes of real code)', rule, {
     valid(`${SLEEP}export async function guard(job) {
       while (Date.now() < job.deadline) { if (job.cancelled) { throw new Error('cancelled'); } await sleep(50); }
     }`),
+    // --- a quiet window: ticks without change are counted, and the count starts again on activity
+    valid(`export function settle(stats, quietTicks, onSettled) {
+      const timer = setInterval(() => {
+        if (stats.seen === stats.last) { stats.quiet++; if (stats.quiet >= quietTicks) { clearInterval(timer); onSettled(); } }
+        else { stats.quiet = 0; stats.last = stats.seen; }
+        if (stats.scrolled >= stats.maxScroll) { clearInterval(timer); onSettled(); }
+      }, 1000);
+    }`),
     // --- a cancellation check that returns instead of throwing also gives up
     valid(`${SLEEP}export async function job(signal) {
       for (let step = 0; step < 100; step++) { if (signal.aborted) { console.log('cancelled'); return; } await sleep(100); }
@@ -107,6 +115,13 @@ ruleTester.run('no-sleep-polling (shapes of real code)', rule, {
     valid(`${SLEEP}export async function fetched(api) { const id = await api.id(); while (true) { if (id) return id; await sleep(10); } }`),
   ],
   invalid: [
+    // --- an attempt counter that only counts up is no quiet window
+    inv(`export function whenReady(app) {
+      return new Promise((resolve) => {
+        let tries = 0;
+        const id = @@setInterval(() => { tries++; if (app.ready || tries > 50) { clearInterval(id); resolve(); } }, 20);
+      });
+    }`, interval('app.ready', '20 ms')),
     // --- any other package function reads what the condition passes it, or the package's own state
     inv(`${SLEEP}import isEmpty from 'lodash/isEmpty.js';
     export class Batcher { pending = []; async drain() { @@while (!isEmpty(this.pending)) await sleep(50); } }`, polled('!isEmpty(this.pending)', '50 ms')),
