@@ -163,7 +163,7 @@ export function resolveFunctionId(identifier: TSESTree.Identifier, ctx: FileCont
  * would cost more than their searches), the TypeScript compiler about thousands.
  */
 const INDEX_ABOVE = 200_000;
-const SEARCHES_BEFORE_INDEX = 48;
+const SEARCHES_BEFORE_INDEX = 24;
 
 /** Whether the file can hold type annotations (`name: Type`): TypeScript, or a file whose language is not known. */
 function mayAnnotate(ctx: FileContext): boolean {

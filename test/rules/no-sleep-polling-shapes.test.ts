@@ -67,6 +67,9 @@ ruleTester.run('no-sleep-polling (shapes of real code)', rule, {
     valid(`${SLEEP}import { existsSync } from 'node:fs';
     function locked(dir) { return existsSync(dir + '/.lock'); }
     export async function acquire(dir) { while (locked(dir)) await sleep(50); }`),
+    // --- a browser driven from outside: what its calls return, or an async condition, is remote
+    valid(`export async function titled() { await browser.waitUntil(async () => (await browser.getTitle()) === 'Home'); }`),
+    valid(`export async function moved() { await browser.waitUntil(() => browser.getUrl() === 'https://example.com/next'); }`),
     // --- a helper that awaits something else each round polls what it fetches, not memory
     valid(`${SLEEP}export async function waitForResult(fetchOnce, accept, every = 200) {
       for (;;) { const result = await fetchOnce(); if (accept(result)) return result; await sleep(every); }
@@ -305,6 +308,12 @@ ruleTester.run('no-sleep-polling (shapes of real code)', rule, {
       { messageId: 'helperPolled', data: { condition: 'this.items.length === 0', interval: '10 ms', helper: 'waitUntil()' } }),
     inv(`export class Q { spy = { calls: [] }; async called() { await @@vi.waitFor(() => expect(this.spy.calls.length).toBe(1)); } }`,
       { messageId: 'helperPolled', data: { condition: 'expect(this.spy.calls.length).toBe(1)', interval: '50 ms', helper: 'waitFor()' } }),
+    // --- WebdriverIO's browser.waitUntil (the runner's global, or imported), 100 ms unless { interval } says otherwise
+    inv(`export async function mocked(url) { const mock = await browser.mock(url); await @@browser.waitUntil(() => mock.calls.length === 1, { timeout: 2000 }); }`,
+      { messageId: 'helperPolled', data: { condition: 'mock.calls.length === 1', interval: '100 ms', helper: 'waitUntil()' } }),
+    inv(`import { browser } from '@wdio/globals';
+    export class Log { lines = []; async logged() { await @@browser.waitUntil(() => this.lines.length > 0, { interval: 20 }); } }`,
+      { messageId: 'helperPolled', data: { condition: 'this.lines.length > 0', interval: '20 ms', helper: 'waitUntil()' } }),
     // --- what a caller hands in, and what a same-file function reads, is in-process
     inv(`${SLEEP}export async function idle(pool) { @@while (!pool.isIdle()) await sleep(10); }`, polled('!pool.isIdle()', '10 ms')),
     inv(`${SLEEP}export class Pool { busy = 0; idle() { return this.busy === 0; }

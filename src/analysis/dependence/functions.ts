@@ -19,6 +19,8 @@ export type FunctionReads = 'remote' | 'memory';
 export const REMOTE_ROOTS: ReadonlySet<string> = new Set([
   'fs', 'fsp', 'Atomics', 'os', 'localStorage', 'sessionStorage', 'indexedDB', 'caches', 'navigator', 'location', 'history',
   'child_process', 'cp', 'net', 'http', 'https', 'dns',
+  // A browser driven from outside (WebdriverIO's and Appium's globals): each call asks it over the wire.
+  'browser', 'driver',
 ]);
 /** Calls that probe something outside the process. */
 export const REMOTE_CALL_NAME = /Sync$|^(fetch|exists|stat|ping|readFile|readdir|isPortOpen|isPortFree|isPortInUse|kill|spawn|execFile|request)$/;
@@ -81,7 +83,8 @@ export function mayDefineMember(ctx: FileContext, path: string): boolean {
     const dot = path.lastIndexOf('.');
     const key = path.slice(dot + 1);
     const root = path.slice(0, dot);
-    if (dot <= 0 || !WORD.test(key)) known = true;
+    // In a very long text asked about many paths, one walk (see `memberFunctions`) costs less than a search per path.
+    if (dot <= 0 || !WORD.test(key) || (memo.size >= SEARCHES_BEFORE_WALK && ctx.sourceCode.text.length > 200_000)) known = true;
     else {
       const uses = keyUses(ctx.sourceCode.text, key);
       known = (uses & ASSIGNED) !== 0 || ((uses & KEYED) !== 0 && !/[.[]/.test(root) && mayDeclare(ctx, root));
@@ -92,6 +95,7 @@ export function mayDefineMember(ctx: FileContext, path: string): boolean {
 }
 
 const WORD = /^[\w$]+$/;
+const SEARCHES_BEFORE_WALK = 32;
 const ASSIGNED = 1;
 const KEYED = 2;
 

@@ -55,6 +55,11 @@ export const POLLING_PACKAGES: ReadonlyMap<string, PollingPackage> = new Map<str
   // methods of the exported `vi`; `const { interval = 50, timeout = 1e3 } = typeof options === "number" ?
   // { timeout: options } : options` (a number is the timeout, never the interval); a thenable result is awaited.
   ['vitest', { exports: new Set(['waitFor', 'waitUntil']), member: 'vi', predicateIndex: 0, intervalKeys: ['interval'], defaultMs: 50, awaitsPredicate: true }],
+  // webdriverio 9, packages/webdriverio/src/commands/browser/waitUntil.ts: `waitUntil(condition, { timeout, interval =
+  // this.options.waitforInterval })`, a method of the `browser` object (a global of the test runner, or imported from
+  // `@wdio/globals`); wdio-config's defaults set `waitforInterval: 100`; the condition's result is awaited (a Timer).
+  ['webdriverio', { exports: new Set(['waitUntil']), member: 'browser', predicateIndex: 0, intervalKeys: ['interval'], defaultMs: 100, awaitsPredicate: true }],
+  ['@wdio/globals', { exports: new Set(['waitUntil']), member: 'browser', predicateIndex: 0, intervalKeys: ['interval'], defaultMs: 100, awaitsPredicate: true }],
   // wait-until-promise 1.0.0, index.js: `exports.default = function (escapeFunction, maxWait = 50, checkDelay = 1)`,
   // `setInterval(() => { const res = escapeFunction(); if (res) resolve(res) }, checkDelay)`: synchronous.
   ['wait-until-promise', { exports: new Set(['default']), predicateIndex: 0, intervalKeys: [], positional: 2, defaultMs: 1, awaitsPredicate: false }],

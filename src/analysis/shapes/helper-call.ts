@@ -198,6 +198,12 @@ function exportedName(callee: TSESTree.Identifier | TSESTree.MemberExpression, b
   return null;
 }
 
+/** Objects a test runner puts in the global scope whose methods poll: vitest's `vi`, WebdriverIO's `browser`. */
+const GLOBAL_MEMBERS: ReadonlyMap<string, { module: string; name: string }> = new Map([
+  ['vi', { module: 'vitest', name: 'vi' }],
+  ['browser', { module: 'webdriverio', name: 'browser' }],
+]);
+
 /** The polling helper `call` calls, with the interval it polls at for this call; null for anything else. */
 function resolveHelper(call: TSESTree.CallExpression, ctx: FileContext, depth = 0): ResolvedHelper | null {
   const callee = unwrap(call.callee);
@@ -207,7 +213,7 @@ function resolveHelper(call: TSESTree.CallExpression, ctx: FileContext, depth = 
   const exported = binding ? exportedName(callee, binding) : null;
   // `vi.waitFor(…)`: a method of an object a package exports (`import { vi } from 'vitest'`, or vitest's global `vi`).
   const memberOf = callee.type === T.MemberExpression && root.type === T.Identifier && binding
-    ? binding.kind === 'export' ? binding : binding.kind === 'global' && root.name === 'vi' ? { module: 'vitest', name: 'vi' } : null
+    ? binding.kind === 'export' ? binding : binding.kind === 'global' ? GLOBAL_MEMBERS.get(root.name) ?? null : null
     : null;
   const module = binding && (binding.kind === 'module' || binding.kind === 'export') ? binding.module : memberOf?.module ?? null;
   const pkg = module !== null ? POLLING_PACKAGES.get(module) : undefined;
@@ -350,6 +356,7 @@ function findHelperCandidates(ctx: FileContext): HelperCandidates {
   // vitest's `vi` (imported or global).
   const names = new Set<string>(namesBoundToMention(ctx, POLLING_PACKAGE_MENTION));
   if (text.includes('vitest') || text.includes('vi.wait')) names.add('vi');
+  if (text.includes('browser.waitUntil')) names.add('browser');
   // A helper of this file sets a timer or loops over an await. Found by a walk of the AST that enters only the parts
   // holding those words, not by the scope manager: oxlint builds scopes only when a rule asks for them, and most
   // files that get here need none.
