@@ -67,6 +67,12 @@ ruleTester.run('no-sleep-polling (shapes of real code)', rule, {
     valid(`${SLEEP}import { existsSync } from 'node:fs';
     function locked(dir) { return existsSync(dir + '/.lock'); }
     export async function acquire(dir) { while (locked(dir)) await sleep(50); }`),
+    // --- a method named for polling, with no interval stated and nothing known about it, or an async predicate
+    valid(`export class Nav { requests = new Map(); async go(id) { return this.waitUntil(() => this.requests.get(id)); } }`),
+    valid(`export class Nav { async ok(url) { return this.waitUntil(async () => (await fetch(url)).ok, { interval: 10 }); } }`),
+    // --- a predicate that returns a promise answers later, from whatever settles it
+    valid(`export async function later() { await browser.waitUntil(() => new Promise((resolve) => setTimeout(() => resolve(true), 200)), { interval: 50 }); }`),
+    valid(`import { vi } from 'vitest'; export async function settled(job) { await vi.waitFor(() => Promise.resolve(job.done)); }`),
     // --- a browser driven from outside: what its calls return, or an async condition, is remote
     valid(`export async function titled() { await browser.waitUntil(async () => (await browser.getTitle()) === 'Home'); }`),
     valid(`export async function moved() { await browser.waitUntil(() => browser.getUrl() === 'https://example.com/next'); }`),
@@ -314,6 +320,9 @@ ruleTester.run('no-sleep-polling (shapes of real code)', rule, {
     inv(`import { browser } from '@wdio/globals';
     export class Log { lines = []; async logged() { await @@browser.waitUntil(() => this.lines.length > 0, { interval: 20 }); } }`,
       { messageId: 'helperPolled', data: { condition: 'this.lines.length > 0', interval: '20 ms', helper: 'waitUntil()' } }),
+    // --- a method named for polling until a predicate holds, whose call states the interval
+    inv(`export class Nav { requests = new Map(); async go(id) { return await @@this.waitUntil(() => this.requests.get(id), { interval: 1, timeoutMsg: 'none' }); } }`,
+      { messageId: 'helperPolled', data: { condition: 'this.requests.get(id)', interval: '1 ms', helper: 'waitUntil()' } }),
     // --- what a caller hands in, and what a same-file function reads, is in-process
     inv(`${SLEEP}export async function idle(pool) { @@while (!pool.isIdle()) await sleep(10); }`, polled('!pool.isIdle()', '10 ms')),
     inv(`${SLEEP}export class Pool { busy = 0; idle() { return this.busy === 0; }

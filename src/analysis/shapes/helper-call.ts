@@ -253,7 +253,12 @@ function resolveHelper(call: TSESTree.CallExpression, ctx: FileContext, depth = 
       return { predicateIndex: 0, delay: arg ? timerDelay(arg, EMPTY_ENV, ctx) : { value: null, text: null, nodes: [] } };
     }
   }
-  if (!fn) return null;
+  if (!fn) {
+    // `this.waitUntil(() => …, { interval: 1 })`: a method named for polling until a predicate holds, whose call states
+    // the interval, polls at it wherever the method is written.
+    if (!statesInterval(call)) return null;
+    return { predicateIndex: 0, delay: timerDelay(intervalArgument(call, INTERVAL_KEYS, undefined)!, EMPTY_ENV, ctx) };
+  }
   const shape = helperShape(fn, fnCtx, depth);
   if (!shape) return null;
   let delay: Delay | null;
@@ -290,6 +295,14 @@ function declares(declared: DeclaredFunctions, call: TSESTree.CallExpression, ct
   }
   const prop = staticPropertyName(callee as TSESTree.MemberExpression);
   return binding.kind === 'module' && prop !== null && !!declared.modules.get(binding.module)?.has(prop);
+}
+
+/** A method named for polling until a predicate holds (`waitUntil`, `waitFor`), called with an interval option. */
+function statesInterval(call: TSESTree.CallExpression): boolean {
+  const callee = unwrap(call.callee);
+  if (callee.type !== T.MemberExpression) return false;
+  const method = staticPropertyName(callee);
+  return method !== null && POLLING_HELPER_NAME.test(method) && intervalArgument(call, INTERVAL_KEYS, undefined) !== null;
 }
 
 /** An interval given in an options object (`{ interval: 50 }`) or positionally. */
@@ -484,7 +497,7 @@ function wrapsCall(fn: FunctionNode): boolean {
 /** Cheap, before any scope lookup or memo: whether `call` can be a call of a polling helper at all. */
 export function mayCallPollingHelper(call: TSESTree.CallExpression, ctx: FileContext): boolean {
   if (!mayCallHelper(call)) return false;
-  if (declaresAny(ctx.polling)) return true;
+  if (declaresAny(ctx.polling) || statesInterval(call)) return true;
   const callee = unwrap(call.callee);
   // A method polls only as a package's or a project module's helper, whose names all say so (see resolveHelper):
   // `vi.waitFor`, `utils.waitUntil`; `list.map(…)` and `emitter.on(…)` are answered before the file's candidates.
@@ -500,7 +513,7 @@ export function mayCallPollingHelper(call: TSESTree.CallExpression, ctx: FileCon
 export function helperCallShape(call: TSESTree.CallExpression, ctx: FileContext): Wait | null {
   if (!mayCallHelper(call)) return null;
   const callee = unwrap(call.callee) as TSESTree.Identifier | TSESTree.MemberExpression;
-  if (!declaresAny(ctx.polling)) {
+  if (!declaresAny(ctx.polling) && !statesInterval(call)) {
     const candidates = helperCandidates(ctx);
     const root = callee.type === T.Identifier ? callee : unwrap(callee.object);
     if (root.type !== T.Identifier || !candidates.names.has(root.name)) return null;
@@ -535,7 +548,7 @@ function predicateConditions(arg: Node | undefined, ctx: FileContext): { fn: Fun
   const fn = callbackFunction(arg, ctx);
   // An `async` predicate that awaits nothing still answers from memory, at once.
   if (!fn || hasAwaitOrYield(fn, ctx)) return null;
-  if (fn.body.type !== T.BlockStatement) return { fn, conditions: [fn.body] };
+  if (fn.body.type !== T.BlockStatement) return isPromiseValue(fn.body) ? null : { fn, conditions: [fn.body] };
   const conditions: Node[] = [];
   walkSameFunction(fn.body, ctx.sourceCode.visitorKeys, (n) => {
     if (n.type === T.ReturnStatement && n.argument) conditions.push(n.argument);
@@ -552,7 +565,21 @@ function predicateConditions(arg: Node | undefined, ctx: FileContext): { fn: Fun
       return undefined;
     });
   }
-  return conditions.length > 0 ? { fn, conditions } : null;
+  // A predicate that returns a promise (`() => new Promise(…)`, `Promise.resolve(…)`, `x.then(…)`) answers later, from
+  // whatever settles it: not a read of memory.
+  if (conditions.length === 0 || conditions.some(isPromiseValue)) return null;
+  return { fn, conditions };
+}
+
+function isPromiseValue(node: Node): boolean {
+  const n = unwrap(node);
+  if (n.type === T.NewExpression) return n.callee.type === T.Identifier && n.callee.name === 'Promise';
+  if (n.type !== T.CallExpression) return false;
+  const callee = unwrap(n.callee);
+  if (callee.type !== T.MemberExpression) return false;
+  const object = unwrap(callee.object);
+  const method = staticPropertyName(callee);
+  return (object.type === T.Identifier && object.name === 'Promise') || method === 'then' || method === 'catch' || method === 'finally';
 }
 
 /** `assert(…)`, `assert.ok(…)`, `expect(x).toBe(…)`, `expect(x).not.toHaveBeenCalled()`, `t.true(…)`. */
