@@ -10,6 +10,21 @@ import { parsedFile } from '../helpers/file-context.js';
 // scopes only on demand, and that analysis cost more than the rules' own work). It must be a superset: every name a
 // declaration binds has an occurrence it accepts. Checked against typescript-eslint's scope manager.
 
+/** This repository's JS and TS files under src, test, examples, bench and scripts (test fixtures only if asked). */
+function repositoryFiles({ fixtures }: { fixtures: boolean }): string[] {
+  const files: string[] = [];
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) {
+        if (entry.name !== 'node_modules' && (fixtures || entry.name !== 'fixtures')) walk(path);
+      } else if (/\.(ts|tsx|js|mjs|cjs)$/.test(entry.name)) files.push(path);
+    }
+  };
+  for (const dir of ['src', 'test', 'examples', 'bench', 'scripts']) walk(dir);
+  return files;
+}
+
 /** Whether some occurrence of `name` may bind it, by `mayBindAt` alone (for snippets that are not whole programs). */
 function anyOccurrenceMayBind(text: string, name: string): boolean {
   return wordOffsets(text, name).some((at) => mayBindAt(text, at, name.length));
@@ -88,16 +103,7 @@ describe('mayBindAt: every binding form is accepted', () => {
   });
 
   it('accepts every declared name in this repository’s own sources and tests', () => {
-    const files: string[] = [];
-    const walk = (dir: string) => {
-      for (const entry of readdirSync(dir, { withFileTypes: true })) {
-        const path = join(dir, entry.name);
-        if (entry.isDirectory()) {
-          if (entry.name !== 'node_modules' && entry.name !== 'fixtures') walk(path);
-        } else if (/\.(ts|tsx|js|mjs|cjs)$/.test(entry.name)) files.push(path);
-      }
-    };
-    for (const dir of ['src', 'test', 'examples', 'bench', 'scripts']) walk(dir);
+    const files = repositoryFiles({ fixtures: false });
     expect(files.length).toBeGreaterThan(50);
     const misses: string[] = [];
     for (const file of files) {
@@ -145,16 +151,7 @@ describe('offsetsOfWords: every occurrence of any of the words', () => {
 
 describe('mayDefineMember: the text gate before the walk for member functions', () => {
   it('accepts every member function of this repository’s sources, tests and examples', () => {
-    const files: string[] = [];
-    const walk = (dir: string) => {
-      for (const entry of readdirSync(dir, { withFileTypes: true })) {
-        const path = join(dir, entry.name);
-        if (entry.isDirectory()) {
-          if (entry.name !== 'node_modules') walk(path);
-        } else if (/\.(ts|tsx|js|mjs|cjs)$/.test(entry.name)) files.push(path);
-      }
-    };
-    for (const dir of ['src', 'test', 'examples', 'bench', 'scripts']) walk(dir);
+    const files = repositoryFiles({ fixtures: true });
     let paths = 0;
     const misses: string[] = [];
     for (const file of files) {
