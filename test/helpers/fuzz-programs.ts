@@ -220,14 +220,15 @@ const statementArb: fc.Arbitrary<Piece> = fc.oneof(
       () => "if (Date.now() > deadline) throw new Error('timed out');",
       () => 'if (skip) continue;',
       () => 'done = check();',
-      () => 'const status = await fetch(url);',
+      // Declarations in a block of their own: a body may hold the same piece twice.
+      () => '{ const status = await fetch(url); }',
       () => '// keep waiting',
       () => '/* tick */',
       () => ';',
       () => 'await Promise.allSettled(running);',
       () => 'for (const w of workers) w.poke();',
       () => '{ count += 1; }',
-      (env) => ts(env, 'const n: number = count;', 'const n = count;'),
+      (env) => ts(env, '{ const n: number = count; }', '{ const n = count; }'),
     ),
   },
 );
