@@ -88,6 +88,16 @@ export function calleeName(callee: Node): string | null {
   return null;
 }
 
+/** A promise made on the spot: `new Promise(…)`, or a `.then(…)` / `.catch(…)` / `.finally(…)` chained on one. */
+export function makesPromise(node: Node): boolean {
+  const n = unwrap(node);
+  if (n.type === T.NewExpression) return n.callee.type === T.Identifier && n.callee.name === 'Promise';
+  if (n.type !== T.CallExpression) return false;
+  const callee = unwrap(n.callee);
+  const method = callee.type === T.MemberExpression ? staticPropertyName(callee) : null;
+  return method === 'then' || method === 'catch' || method === 'finally';
+}
+
 /** The root identifier or `this` of a member chain. */
 export function rootOf(node: Node): TSESTree.Identifier | TSESTree.ThisExpression | null {
   let n = unwrap(node);

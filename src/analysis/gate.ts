@@ -1,7 +1,7 @@
 import type { TSESLint } from '@typescript-eslint/utils';
 import { declaresAny, perFile, type FileContext } from './context.js';
 import { LOCAL_IMPORT } from './dependence/modules.js';
-import { anyWithin, wordOffsets } from './words.js';
+import { anyWithin, nextNonSpace, wordOffsets } from './words.js';
 
 /**
  * Per-file gates: what a file's text must contain for an analysis to find anything in it. Each one is a
@@ -177,11 +177,9 @@ function findWords(ctx: FileContext, words: readonly string[]): number[] {
 
 /** A loop keyword as a loop begins: `for (`, `for await (`, `while (`, or before a comment (not `for` in prose). */
 function startsLoop(text: string, at: number): boolean {
-  let i = at + (text.startsWith('for', at) ? 3 : 5);
-  while (i < text.length && SPACE.test(text[i]!)) i++;
+  const i = nextNonSpace(text, at + (text.startsWith('for', at) ? 3 : 5));
   return text[i] === '(' || text[i] === '/' || text.startsWith('await', i);
 }
-const SPACE = /\s/;
 
 /** One compute function per kind, made once (see `perFile`). */
 const FIND_WORDS = {

@@ -1,6 +1,6 @@
 import type { TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES as T } from '@typescript-eslint/types';
-import { contains, isFunction, pathOf, staticPropertyName, unwrap, walkSameFunction, type LoopNode, type Node } from './ast.js';
+import { contains, isFunction, makesPromise, pathOf, staticPropertyName, unwrap, walkSameFunction, type LoopNode, type Node } from './ast.js';
 import { perFile, type FileContext } from './context.js';
 import { describeLoopWait, type LoopWait } from './waits.js';
 import { findVariable, resolveName } from './scope.js';
@@ -279,11 +279,7 @@ function holdsPromises(object: Node, ctx: FileContext): { map: boolean } | null 
   const promiseLike = (value: Node | undefined): boolean => {
     const v = value && unwrap(value);
     if (!v) return false;
-    if (v.type === T.NewExpression && v.callee.type === T.Identifier && v.callee.name === 'Promise') return true;
-    if (v.type === T.CallExpression) {
-      const name = v.callee.type === T.MemberExpression ? staticPropertyName(v.callee) : null;
-      if (name && ['then', 'catch', 'finally'].includes(name)) return true;
-    }
+    if (makesPromise(v)) return true;
     if (v.type === T.Identifier) {
       const def = findVariable(ctx.getScope(v), v.name)?.defs[0];
       if (def?.node.type === T.VariableDeclarator && def.node.init && def.node.init !== value) return promiseLike(def.node.init);

@@ -3,7 +3,7 @@ import { AST_NODE_TYPES as T } from '@typescript-eslint/types';
 import { findVariable as findScopeVariable } from '@typescript-eslint/utils/ast-utils';
 import { calleeName, isFunction, pathOf, pushChildren, unwrap, walkSameFunction, type FunctionNode, type Node } from './ast.js';
 import { perFile, type FileContext } from './context.js';
-import { bindingIndex, MAY_BIND, MAY_BIND_FUNCTION, mayBindAt, wordOffsets } from './words.js';
+import { bindingIndex, MAY_BIND, MAY_BIND_FUNCTION, mayBindAt, VERY_LONG_TEXT, wordOffsets } from './words.js';
 
 type Scope = TSESLint.Scope.Scope;
 type Variable = TSESLint.Scope.Variable;
@@ -158,11 +158,10 @@ export function resolveFunctionId(identifier: TSESTree.Identifier, ctx: FileCont
 }
 
 /**
- * In a text longer than this, once a file has been asked about `SEARCHES_BEFORE_INDEX` names, one pass indexes every
- * word (see `bindingIndex`) instead of a search per name: a bundle is usually asked about a few dozen names (a pass
- * would cost more than their searches), the TypeScript compiler about thousands.
+ * In a very long text (`VERY_LONG_TEXT`), once a file has been asked about `SEARCHES_BEFORE_INDEX` names, one pass
+ * indexes every word (see `bindingIndex`) instead of a search per name: a bundle is usually asked about a few dozen
+ * names (a pass would cost more than their searches), the TypeScript compiler about thousands.
  */
-const INDEX_ABOVE = 200_000;
 const SEARCHES_BEFORE_INDEX = 24;
 
 /** Whether the file can hold type annotations (`name: Type`): TypeScript, or a file whose language is not known. */
@@ -189,7 +188,7 @@ function perName(
   const memo = perFile(ctx, key, newMemo);
   let known = memo.get(name);
   if (known === undefined) {
-    known = text.length > INDEX_ABOVE && memo.size >= SEARCHES_BEFORE_INDEX
+    known = text.length > VERY_LONG_TEXT && memo.size >= SEARCHES_BEFORE_INDEX
       ? ((perFile(ctx, 'binding-index', indexOfFile).get(name) ?? 0) & flag) !== 0
       : search(text, name, ctx);
     memo.set(name, known);

@@ -8,6 +8,12 @@ export function isWordChar(code: number): boolean {
   return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 36 || code === 95 || code > 127;
 }
 
+/**
+ * Above this many characters a text is a bundle or a compiler: where a search per name or per path would add up to more
+ * than one pass over the whole text or tree, the analysis makes that one pass.
+ */
+export const VERY_LONG_TEXT = 200_000;
+
 /** Offsets of `word` as a whole identifier in `text`, ascending, pushed onto `into`. */
 export function wordOffsets(text: string, word: string, into: number[] = []): number[] {
   for (let at = text.indexOf(word); at !== -1; at = text.indexOf(word, at + word.length)) {
@@ -71,7 +77,8 @@ function previousNonSpace(text: string, at: number): number {
   return i;
 }
 
-function nextNonSpace(text: string, at: number): number {
+/** The first offset at or after `at` that holds no white space (the text's length if none). */
+export function nextNonSpace(text: string, at: number): number {
   let i = at;
   while (i < text.length && SPACE.test(text[i]!)) i++;
   return i;

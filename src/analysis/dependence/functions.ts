@@ -3,7 +3,7 @@ import { AST_NODE_TYPES as T } from '@typescript-eslint/types';
 import { isFunction, pathOf, pushChildren, rootOf, staticPropertyName, unwrap, walkSameFunction, type FunctionNode, type Node } from '../ast.js';
 import { perFile, type FileContext } from '../context.js';
 import { findVariable, isGlobalAt, mayDeclare, resolveFunctionId, resolveId } from '../scope.js';
-import { wordOffsets } from '../words.js';
+import { VERY_LONG_TEXT, wordOffsets } from '../words.js';
 import { isBuiltin } from 'node:module';
 import { isLocalModule } from './modules.js';
 
@@ -84,7 +84,7 @@ export function mayDefineMember(ctx: FileContext, path: string): boolean {
     const key = path.slice(dot + 1);
     const root = path.slice(0, dot);
     // In a very long text asked about many paths, one walk (see `memberFunctions`) costs less than a search per path.
-    if (dot <= 0 || !WORD.test(key) || (memo.size >= SEARCHES_BEFORE_WALK && ctx.sourceCode.text.length > 200_000)) known = true;
+    if (dot <= 0 || !WORD.test(key) || (memo.size >= SEARCHES_BEFORE_WALK && ctx.sourceCode.text.length > VERY_LONG_TEXT)) known = true;
     else {
       const uses = keyUses(ctx.sourceCode.text, key);
       known = (uses & ASSIGNED) !== 0 || ((uses & KEYED) !== 0 && !/[.[]/.test(root) && mayDeclare(ctx, root));

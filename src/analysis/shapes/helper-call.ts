@@ -1,6 +1,6 @@
 import type { TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES as T } from '@typescript-eslint/types';
-import { calleeName, enclosingFunction, isFunction, pathOf, pushChildren, staticPropertyName, unwrap, walkSameFunction, type FunctionNode, type Node } from '../ast.js';
+import { calleeName, enclosingFunction, isFunction, makesPromise, pathOf, pushChildren, staticPropertyName, unwrap, walkSameFunction, type FunctionNode, type Node } from '../ast.js';
 import { declaresAny, perFile, type DeclaredFunctions, type FileContext } from '../context.js';
 import { exportedFunction, isLocalModule, LOCAL_IMPORT, moduleContext, moduleText } from '../dependence/modules.js';
 import { bindParameters, EMPTY_ENV, type Delay } from '../evaluate.js';
@@ -366,10 +366,9 @@ function helperCandidates(ctx: FileContext): HelperCandidates {
 function findHelperCandidates(ctx: FileContext): HelperCandidates {
   const text = ctx.sourceCode.text;
   // Names bound to a polling package (`import pWaitFor from 'p-wait-for'`, `const { waitFor } = require(…)`), and
-  // vitest's `vi` (imported or global).
+  // a test runner's global (`vi`, `browser`; see GLOBAL_MEMBERS).
   const names = new Set<string>(namesBoundToMention(ctx, POLLING_PACKAGE_MENTION));
-  if (text.includes('vitest') || text.includes('vi.wait')) names.add('vi');
-  if (text.includes('browser.waitUntil')) names.add('browser');
+  for (const [name, { module }] of GLOBAL_MEMBERS) if (text.includes(module) || text.includes(`${name}.wait`)) names.add(name);
   // A helper of this file sets a timer or loops over an await. Found by a walk of the AST that enters only the parts
   // holding those words, not by the scope manager: oxlint builds scopes only when a rule asks for them, and most
   // files that get here need none.
@@ -511,14 +510,13 @@ export function mayCallPollingHelper(call: TSESTree.CallExpression, ctx: FileCon
 
 /** Reduces a call of a polling helper given a synchronous predicate to a wait; null for any other call. */
 export function helperCallShape(call: TSESTree.CallExpression, ctx: FileContext): Wait | null {
-  if (!mayCallHelper(call)) return null;
+  if (!mayCallPollingHelper(call, ctx)) return null;
   const callee = unwrap(call.callee) as TSESTree.Identifier | TSESTree.MemberExpression;
   if (!declaresAny(ctx.polling) && !statesInterval(call)) {
-    const candidates = helperCandidates(ctx);
-    const root = callee.type === T.Identifier ? callee : unwrap(callee.object);
-    if (root.type !== T.Identifier || !candidates.names.has(root.name)) return null;
-    // A whole module's function is a helper only under a polling name (see resolveHelper), asked before the arguments.
-    if (candidates.modules.has(root.name)) {
+    // The root is a candidate (see mayCallPollingHelper). A whole module's function is a helper only under a polling
+    // name (see resolveHelper), asked before the arguments.
+    const root = (callee.type === T.Identifier ? callee : unwrap(callee.object)) as TSESTree.Identifier;
+    if (helperCandidates(ctx).modules.has(root.name)) {
       const name = callee.type === T.Identifier ? callee.name : staticPropertyName(callee);
       if (name === null || !POLLISH_NAME.test(name)) return null;
     }
@@ -571,15 +569,13 @@ function predicateConditions(arg: Node | undefined, ctx: FileContext): { fn: Fun
   return { fn, conditions };
 }
 
+/** A promise made on the spot (see `makesPromise`) or by `Promise.resolve(…)`, `Promise.all(…)` and the like. */
 function isPromiseValue(node: Node): boolean {
+  if (makesPromise(node)) return true;
   const n = unwrap(node);
-  if (n.type === T.NewExpression) return n.callee.type === T.Identifier && n.callee.name === 'Promise';
   if (n.type !== T.CallExpression) return false;
   const callee = unwrap(n.callee);
-  if (callee.type !== T.MemberExpression) return false;
-  const object = unwrap(callee.object);
-  const method = staticPropertyName(callee);
-  return (object.type === T.Identifier && object.name === 'Promise') || method === 'then' || method === 'catch' || method === 'finally';
+  return callee.type === T.MemberExpression && unwrap(callee.object).type === T.Identifier && (unwrap(callee.object) as TSESTree.Identifier).name === 'Promise';
 }
 
 /** `assert(…)`, `assert.ok(…)`, `expect(x).toBe(…)`, `expect(x).not.toHaveBeenCalled()`, `t.true(…)`. */
